@@ -1,0 +1,47 @@
+package dev.neuron4j.nrt.presets;
+
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+import org.bytedeco.javacpp.tools.Info;
+import org.bytedeco.javacpp.tools.InfoMap;
+import org.bytedeco.javacpp.tools.InfoMapper;
+
+/**
+ * JavaCPP preset for the Neuron Runtime C API (libnrt): generates {@code dev.neuron4j.nrt.*} and
+ * {@code dev.neuron4j.nrt.global.nrt}. Only symbols the real libnrt exports are bound here; the emulator's
+ * test hooks have their own preset, {@link nrt_emu}, in a separate JNI library.
+ */
+@NoException
+@Properties(
+        target = "dev.neuron4j.nrt",
+        global = "dev.neuron4j.nrt.global.nrt",
+        value = @Platform(
+                value = "linux-x86_64",
+                cinclude = {
+                    "nrt/nrt_status.h",
+                    "ndl/neuron_driver_shared_tensor_batch_op.h",
+                    "nrt/nrt.h",
+                    "nrt/nrt_experimental.h",
+                    "nrt/nrt_version.h",
+                    "nrt/nrt_profile.h",
+                    "nrt/nrt_async.h",
+                    "neuron4j/nrt_legacy_dtype.h"
+                },
+                link = "nrt@.1"))
+public class nrt implements InfoMapper {
+    @Override
+    public void map(InfoMap infoMap) {
+        // Status codes: a plain int in Java (names live in the Java API's enum).
+        infoMap.put(new Info("NRT_STATUS").cast().valueTypes("int").pointerTypes("IntPointer"))
+                // Not confirmed to be exported by the real libnrt: a missing symbol would kill the JVM.
+                .put(new Info("nrt_get_status_as_str").skip())
+                // Callback type of the removed implicit-async mode; no function takes it.
+                .put(new Info("NRT_ASYNC_EXEC_STATUS_CALLBACK").skip())
+                // Function-like macros.
+                .put(new Info("NRTA_SEQ_GET_SEQ_NUM", "NRTA_SEQ_GET_XU_ID").skip());
+        // Opaque handles need no entry: "typedef struct nrt_model nrt_model_t" (and nrt_tensor_t) become
+        // @Opaque Pointer subclasses, and so does "typedef void nrt_tensor_set_t", so tensor-set arguments
+        // are typed (nrt_tensor_set_t, @ByPtrPtr nrt_tensor_set_t) rather than bare Pointers.
+    }
+}

@@ -1,0 +1,80 @@
+package dev.neuron4j.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a main class of the test classpath in a fresh JVM, for what Java cannot do in-process: change the
+ * environment (NEURON_RT_VISIBLE_CORES, NEURON4J_EMU_VERSION, LD_LIBRARY_PATH) or get a JVM that has not
+ * loaded libnrt yet.
+ */
+public final class ChildJvm {
+    /** Exit code, standard output and standard error of a finished child. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** The value of the first {@code key=value} line of stdout, or null. */
+        public String value(String key) {
+            return stdout.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
+                    .findFirst().orElse(null);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    private ChildJvm() {}
+
+    /**
+     * Runs {@code mainClass} with {@code args}; the environment is the parent's, changed by {@code env}
+     * (a null value removes a variable). {@code sysProps} are passed as {@code -Dkey=value}.
+     */
+    public static Result run(Class<?> mainClass, Map<String, String> env, Map<String, String> sysProps,
+            String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        if (Runtime.version().feature() >= 22) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        sysProps.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+
+        ProcessBuilder builder = new ProcessBuilder(command);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
+        Process process = builder.start();
+        process.getOutputStream().close();
+        // Small outputs only: read both streams fully after the child ends would risk a full pipe, so drain.
+        var out = process.getInputStream();
+        var err = process.getErrorStream();
+        var errText = new java.util.concurrent.CompletableFuture<String>();
+        Thread errReader = new Thread(() -> {
+            try {
+                errText.complete(new String(err.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                errText.complete("<" + e + ">");
+            }
+        });
+        errReader.start();
+        String outText = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("child JVM " + mainClass.getName() + " timed out");
+        }
+        errReader.join();
+        return new Result(process.exitValue(), outText, errText.join());
+    }
+}
