@@ -1,12 +1,14 @@
 package dev.neuron4j.nrt;
 
+import static dev.neuron4j.DataType.FLOAT32;
 import static dev.neuron4j.nrt.global.nrt.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.neuron4j.nrt.emu.nrt_emu_counters_t;
 import dev.neuron4j.testing.Emu;
-import dev.neuron4j.testing.EmuNeff;
+import dev.neuron4j.testkit.EmulatorNeff;
+import dev.neuron4j.testkit.EmulatorNeff.Op;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Executes emulator NEFFs (built in memory by {@link EmuNeff}) and checks the numbers. */
+/** Executes emulator NEFFs (built in memory by {@link EmulatorNeff}) and checks the numbers. */
 class ExecuteTest {
     @BeforeEach
     void init() {
@@ -90,13 +92,14 @@ class ExecuteTest {
     private static final float[] A = {1.5f, -2f, 3f, -4.25f};
     private static final float[] B = {10f, 20f, -30f, 0.5f};
 
-    private static float[] binary(String op) {
-        byte[] neff = EmuNeff.op(op).input("a", 4).input("b", 4).output("c", 4).build();
+    private static float[] binary(Op op) {
+        byte[] neff = EmulatorNeff.builder().input("a", FLOAT32, 4).input("b", FLOAT32, 4).output("c", FLOAT32, 4)
+                .op(op).toBytes();
         return run(neff, Map.of("a", A, "b", B), Map.of("c", 4), NRT_SUCCESS).get("c");
     }
 
-    private static float[] unary(String op) {
-        byte[] neff = EmuNeff.op(op).input("a", 4).output("c", 4).build();
+    private static float[] unary(Op op) {
+        byte[] neff = EmulatorNeff.builder().input("a", FLOAT32, 4).output("c", FLOAT32, 4).op(op).toBytes();
         return run(neff, Map.of("a", A), Map.of("c", 4), NRT_SUCCESS).get("c");
     }
 
@@ -106,10 +109,10 @@ class ExecuteTest {
         try (nrt_emu_counters_t c = Emu.counters()) {
             before = c.executions();
         }
-        assertArrayEquals(new float[] {11.5f, 18f, -27f, -3.75f}, binary("add"));
-        assertArrayEquals(new float[] {15f, -40f, -90f, -2.125f}, binary("mul"));
-        assertArrayEquals(new float[] {1.5f, 0f, 3f, 0f}, unary("relu"));
-        assertArrayEquals(A, unary("identity"));
+        assertArrayEquals(new float[] {11.5f, 18f, -27f, -3.75f}, binary(Op.ADD));
+        assertArrayEquals(new float[] {15f, -40f, -90f, -2.125f}, binary(Op.MUL));
+        assertArrayEquals(new float[] {1.5f, 0f, 3f, 0f}, unary(Op.RELU));
+        assertArrayEquals(A, unary(Op.IDENTITY));
         try (nrt_emu_counters_t c = Emu.counters()) {
             assertEquals(before + 4, c.executions(), "one execution counted per nrt_execute");
         }
@@ -120,14 +123,16 @@ class ExecuteTest {
         // [2,3] x [3,2] = [2,2]
         float[] a = {1, 2, 3, 4, 5, 6};
         float[] b = {7, 8, 9, 10, 11, 12};
-        byte[] neff = EmuNeff.op("matmul").input("a", 2, 3).input("b", 3, 2).output("c", 2, 2).build();
+        byte[] neff = EmulatorNeff.builder().input("a", FLOAT32, 2, 3).input("b", FLOAT32, 3, 2)
+                .output("c", FLOAT32, 2, 2).op(Op.MATMUL).toBytes();
         float[] c = run(neff, Map.of("a", a, "b", b), Map.of("c", 4), NRT_SUCCESS).get("c");
         assertArrayEquals(new float[] {58, 64, 139, 154}, c);
     }
 
     @Test
     void wrongOutputSizeIsRefused() {
-        byte[] neff = EmuNeff.op("add").input("a", 4).input("b", 4).output("c", 4).build();
+        byte[] neff = EmulatorNeff.builder().input("a", FLOAT32, 4).input("b", FLOAT32, 4).output("c", FLOAT32, 4)
+                .op(Op.ADD).toBytes();
         float[] c = run(neff, Map.of("a", A, "b", B), Map.of("c", 3), NRT_INVALID).get("c");
         assertArrayEquals(new float[3], c, "nothing written on failure");
     }
