@@ -54,8 +54,33 @@ public final class NativeLibrary {
      * @throws IllegalStateException if libnrt loaded but the JNI bindings did not
      */
     public static synchronized String load() {
+        return load(null);
+    }
+
+    /**
+     * Loads libnrt (once per JVM), searching {@code firstDirectory} before the places of {@link #load()}, and
+     * the JNI library of {@code dev.neuron4j.nrt}.
+     *
+     * @param firstDirectory a directory to search first, or null
+     * @return the libnrt file that was loaded (by this call or an earlier one)
+     * @throws NrtLibraryNotFoundException if no loadable libnrt was found
+     * @throws IllegalStateException if libnrt loaded but the JNI bindings did not
+     */
+    public static synchronized String load(Path firstDirectory) {
+        if (loaded != null && firstDirectory != null
+                && !loaded.startsWith(firstDirectory.toAbsolutePath().toString() + "/")) {
+            LOG.warn("libnrt is already loaded from {}; the requested directory {} is ignored (libnrt loads once "
+                    + "per JVM)", loaded, firstDirectory);
+        }
         if (loaded == null) {
-            String library = loadRuntime();
+            String library = null;
+            if (firstDirectory != null) {
+                List<String> searched = new ArrayList<>();
+                library = tryDirectory(firstDirectory, "the runtime options' library directory", searched);
+            }
+            if (library == null) {
+                library = loadRuntime();
+            }
             loadBindings(dev.neuron4j.nrt.global.nrt.class, library);
             loaded = library;
         }

@@ -1,0 +1,197 @@
+package dev.neuron4j.internal;
+
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle of one native object (runtime, model, tensor, binding): one atomic state word holding a
+ * closed flag, a pin count and a use count.
+ *
+ * <ul>
+ *   <li>{@link #acquire()} / {@link #release()} bracket every native call on the object; acquire fails with
+ *       {@link IllegalStateException} "&lt;kind&gt; '&lt;name&gt;' is closed" once closing has begun. Both are a single CAS
+ *       / atomic add and allocate nothing.
+ *   <li>{@link #close()} sets the closed flag exactly once (the winner of the CAS), waits until the in-flight
+ *       uses have drained, then calls {@link #free()} once. Every later close, from the user, a parent or the
+ *       {@link Cleaner}, returns {@code false} without touching native code.
+ *   <li>{@link #pin()} marks the object as referenced by another native object (a tensor in a live tensor
+ *       set): a user close then fails, a parent close ({@link #closeForced()}) still proceeds.
+ * </ul>
+ *
+ * <p>Subclasses must not reference the public object that owns them, so that the owner can become
+ * unreachable and the {@link #CLEANER} can run {@link #clean()}.
+ */
+public abstract class NativeResource {
+    /** The one cleaner of neuron4j (a single daemon thread). */
+    public static final Cleaner CLEANER = Cleaner.create();
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeResource.class);
+    private static final long CLOSED = Long.MIN_VALUE;
+    private static final long PIN = 1L << 32;
+    private static final long USES = 0xFFFF_FFFFL;
+    private static final long PINS = ~CLOSED & ~USES;
+
+    private final AtomicLong state = new AtomicLong();
+    private final String kind;
+    private final String name;
+
+    /**
+     * @param kind what the object is, for messages ("Model", "Tensor")
+     * @param name its name, for messages
+     */
+    protected NativeResource(String kind, String name) {
+        this.kind = kind;
+        this.name = name;
+    }
+
+    /** {@return the kind, e.g. "Tensor"} */
+    public final String kind() {
+        return kind;
+    }
+
+    /** {@return the name} */
+    public final String name() {
+        return name;
+    }
+
+    /** {@return e.g. "tensor 'x'"} */
+    public final String describe() {
+        return kind.toLowerCase(java.util.Locale.ROOT) + " '" + name + "'";
+    }
+
+    /** Starts a use; pair with {@link #release()} in a finally block. Allocation-free unless it throws. */
+    public final void acquire() {
+        for (;;) {
+            long s = state.get();
+            if (s < 0) {
+                throw closedException();
+            }
+            if ((s & USES) == USES) {
+                throw new IllegalStateException(kind + " '" + name + "': too many concurrent uses");
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Ends a use started by {@link #acquire()}. */
+    public final void release() {
+        state.decrementAndGet();
+    }
+
+    /** {@return whether closing has begun} */
+    public final boolean isClosed() {
+        return state.get() < 0;
+    }
+
+    /** Throws the closed exception if closing has begun (a check without a use). */
+    public final void ensureOpen() {
+        if (state.get() < 0) {
+            throw closedException();
+        }
+    }
+
+    /** {@return the IllegalStateException for a use after close} */
+    public final IllegalStateException closedException() {
+        return new IllegalStateException(kind + " '" + name + "' is closed");
+    }
+
+    /** Pins the object (it is referenced natively by another live object); fails if closed. */
+    public final void pin() {
+        for (;;) {
+            long s = state.get();
+            if (s < 0) {
+                throw closedException();
+            }
+            if (state.compareAndSet(s, s + PIN)) {
+                return;
+            }
+        }
+    }
+
+    /** Removes one pin. */
+    public final void unpin() {
+        state.addAndGet(-PIN);
+    }
+
+    /** {@return whether the object is pinned} */
+    public final boolean isPinned() {
+        return (state.get() & PINS) != 0;
+    }
+
+    /**
+     * Closes at the user's request: refuses a pinned object with the message of {@link #pinnedMessage()}.
+     *
+     * @return true if this call freed the object, false if it was already closed
+     */
+    public final boolean close() {
+        return close(false);
+    }
+
+    /**
+     * Closes at a parent's request (runtime or model close), pinned or not.
+     *
+     * @return true if this call freed the object, false if it was already closed
+     */
+    public final boolean closeForced() {
+        return close(true);
+    }
+
+    /** Run by the cleaner when the owner became unreachable without being closed: frees and logs a WARN. */
+    public final void clean() {
+        try {
+            if (!isPinned() && close(true)) {
+                LOG.warn("{} '{}' was not closed; the cleaner freed it (close it, e.g. with try-with-resources)",
+                        kind, name);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("The cleaner could not free {} '{}'", kind, name, e);
+        }
+    }
+
+    private boolean close(boolean force) {
+        for (;;) {
+            long s = state.get();
+            if (s < 0) {
+                return false;
+            }
+            if (!force && (s & PINS) != 0) {
+                throw new IllegalStateException(pinnedMessage());
+            }
+            if (state.compareAndSet(s, s | CLOSED)) {
+                break;
+            }
+        }
+        awaitUses();
+        free();
+        return true;
+    }
+
+    /** {@return the message of a user close refused because the object is pinned} */
+    protected String pinnedMessage() {
+        return kind + " '" + name + "' is in use by another object; close that first";
+    }
+
+    private void awaitUses() {
+        int spins = 0;
+        while ((state.get() & USES) != 0) {
+            if (spins++ < 200) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+    }
+
+    /** Frees the native object; called exactly once, after every use has ended. */
+    protected abstract void free();
+
+    @Override
+    public String toString() {
+        return describe() + (isClosed() ? " (closed)" : "");
+    }
+}

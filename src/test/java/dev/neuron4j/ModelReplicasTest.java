@@ -1,0 +1,160 @@
+package dev.neuron4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replicas on several cores serving many threads. */
+class ModelReplicasTest {
+    private NeuronRuntime runtime;
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void open() {
+        TestRuntime.assumeEmulator();
+        // An emulated machine of 4 cores, set natively before nrt_init.
+        runtime = NeuronRuntime.open(RuntimeOptions.builder().environment("NEURON4J_EMU_CORES", "4").build());
+    }
+
+    @AfterEach
+    void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        TestRuntime.assertNoLiveObjects();
+    }
+
+    private Path neff(long execMicros) throws Exception {
+        return Files.write(dir.resolve("add-" + execMicros + ".neff"), TestRuntime.addNeff(4, execMicros));
+    }
+
+    @Test
+    void oneReplicaPerVisibleCoreAndCorrectResultsFromManyThreads() throws Exception {
+        try (ModelReplicas replicas = runtime.loadReplicas(neff(100))) {
+            assertEquals(4, replicas.size());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(i, replicas.models().get(i).core());
+            }
+            Set<Integer> used = ConcurrentHashMap.newKeySet();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                float base = t;
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int k = 0; k < 50; k++) {
+                            try (ModelReplicas.Lease lease = replicas.acquire()) {
+                                used.add(lease.replica());
+                                Binding b = lease.binding();
+                                b.input("a").write(0, TestRuntime.floats(base, k, 1, 2));
+                                b.input("b").write(0, TestRuntime.floats(1, 1, 1, 1));
+                                b.execute();
+                                assertArrayEquals(new float[] {base + 1, k + 1, 2, 3},
+                                        TestRuntime.toFloats(b.output("c").readAll()));
+                            }
+                            Map<String, ByteBuffer> out = replicas.run(Map.of("a", TestRuntime.floats(k, k, k, k),
+                                    "b", TestRuntime.floats(base, base, base, base)));
+                            assertArrayEquals(new float[] {k + base, k + base, k + base, k + base},
+                                    TestRuntime.toFloats(out.get("c")));
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                ts.add(th);
+                th.start();
+            }
+            for (Thread th : ts) {
+                th.join();
+            }
+            assertEquals(List.of(), failures);
+            assertEquals(Set.of(0, 1, 2, 3), used);
+        }
+    }
+
+    /**
+     * Throughput grows with cores: 4 threads, 200 calls of 2 ms each, on 1 replica and then on 2. The ratio
+     * of wall times is compared, never an absolute time.
+     */
+    @Test
+    void twoCoresServeAtLeastOnePointSixTimesFasterThanOne() throws Exception {
+        Path file = neff(2000);
+        long one = timeCalls(file, 1, 4, 200);
+        long two = timeCalls(file, 2, 4, 200);
+        double speedup = (double) one / two;
+        System.out.printf("Replica speed-up, 2 cores vs 1: %.2fx (%d ms vs %d ms)%n", speedup, one / 1_000_000,
+                two / 1_000_000);
+        assertTrue(speedup >= 1.6, "speed-up " + speedup);
+    }
+
+    private long timeCalls(Path file, int replicasCount, int threads, int calls) throws Exception {
+        try (ModelReplicas replicas = runtime.loadReplicas(file, replicasCount)) {
+            Map<String, ByteBuffer> in = Map.of("a", TestRuntime.floats(1, 2, 3, 4), "b", TestRuntime.floats(1, 2, 3, 4));
+            replicas.run(in); // warm-up
+            AtomicInteger left = new AtomicInteger(calls);
+            List<Thread> ts = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                Thread th = new Thread(() -> {
+                    while (left.getAndDecrement() > 0) {
+                        replicas.run(in);
+                    }
+                });
+                ts.add(th);
+                th.start();
+            }
+            for (Thread th : ts) {
+                th.join();
+            }
+            return System.nanoTime() - start;
+        }
+    }
+
+    @Test
+    void closeWhileInUseAndMisuse() throws Exception {
+        ModelReplicas replicas = runtime.loadReplicas(neff(500), 2);
+        assertThrows(IllegalArgumentException.class, () -> runtime.loadReplicas(neff(0), 5));
+        List<Throwable> unexpected = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    for (;;) {
+                        replicas.run(Map.of("a", TestRuntime.floats(1, 2, 3, 4), "b", TestRuntime.floats(1, 2, 3, 4)));
+                    }
+                } catch (IllegalStateException closed) {
+                    // expected
+                } catch (Throwable e) {
+                    unexpected.add(e);
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        Thread.sleep(50);
+        replicas.close();
+        replicas.close();
+        for (Thread th : ts) {
+            th.join(10_000);
+        }
+        assertEquals(List.of(), unexpected);
+        assertThrows(IllegalStateException.class, replicas::acquire);
+    }
+}
