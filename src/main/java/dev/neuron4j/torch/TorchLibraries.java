@@ -38,8 +38,8 @@ public final class TorchLibraries {
     /** The Maven dependencies that bring libtorch, as a user adds them (shown in error messages). */
     static final String DEPENDENCY_HINT = "add org.bytedeco:pytorch:" + expectedPyTorchVersion()
             + " and org.bytedeco:pytorch:" + expectedPyTorchVersion() + ":linux-x86_64 (classifier), plus "
-            + "org.bytedeco:openblas:<matching version>:linux-x86_64, to the classpath; neuron4j declares them "
-            + "optional (see the README, section \"TorchScript models\")";
+            + "org.bytedeco:openblas:" + buildProperty("openblas.version") + ":linux-x86_64, to the classpath; "
+            + "neuron4j declares them optional (see the README, section \"TorchScript models\")";
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchLibraries.class);
     private static final String PROBE_CLASS = "org.bytedeco.pytorch.global.torch";
@@ -137,6 +137,11 @@ public final class TorchLibraries {
 
     /** The org.bytedeco:pytorch version this build of neuron4j was compiled and tested against. */
     static String expectedPyTorchVersion() {
+        return buildProperty("pytorch.version");
+    }
+
+    /** {@return a value recorded at build time in build.properties, or "unknown"} */
+    private static String buildProperty(String key) {
         Properties build = new Properties();
         try (InputStream in = TorchLibraries.class.getResourceAsStream("build.properties")) {
             if (in != null) {
@@ -145,7 +150,7 @@ public final class TorchLibraries {
         } catch (IOException e) {
             LOG.debug("Could not read build.properties", e);
         }
-        return build.getProperty("pytorch.version", "unknown");
+        return build.getProperty(key, "unknown");
     }
 
     /**
