@@ -1,0 +1,159 @@
+package dev.neuron4j.torch;
+
+import dev.neuron4j.TensorSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The outputs of one {@link TorchScriptModel#run} call: libtorch tensors exposed as {@link ByteBuffer}
+ * views, without copying. The result owns the tensors (and keeps the call's input buffers reachable, since
+ * an output may alias an input); {@link #close()} releases them at once.
+ *
+ * <p>Outputs are named {@code output0}, {@code output1}, ... in the order forward returns them (a tuple or
+ * list of tensors is flattened). {@link #specs()} gives each output's actual element type, shape and size.
+ * A result stays valid after its model is closed. Not thread-safe: use one result from one thread at a time
+ * (any number of results may exist at once).
+ *
+ * <pre>{@code
+ * try (TorchScriptResult result = model.run(Map.of("x", input))) {
+ *     FloatBuffer y = result.view(0).asFloatBuffer();   // a view: valid until close()
+ *     float first = y.get(0);
+ * }
+ * }</pre>
+ */
+public final class TorchScriptResult implements AutoCloseable {
+    private final NativeModule.Outputs outputs;
+    private final List<TensorSpec> specs;
+    private final ByteBuffer[] views;
+    private final String modelFile;
+    @SuppressWarnings("unused") // keeps the inputs' memory alive while an output may alias it
+    private final ByteBuffer[] inputs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    TorchScriptResult(NativeModule.Outputs outputs, ByteBuffer[] inputs, String modelFile) {
+        this.outputs = outputs;
+        this.inputs = inputs;
+        this.modelFile = modelFile;
+        int n = outputs.size();
+        List<TensorSpec> list = new ArrayList<>(n);
+        views = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            list.add(new TensorSpec(name(i), TensorSpec.Usage.OUTPUT, outputs.dataType(i), outputs.shape(i),
+                    outputs.byteSize(i)));
+            views[i] = outputs.view(i);
+        }
+        specs = Collections.unmodifiableList(list);
+    }
+
+    /** {@return the name of output {@code index}: {@code "output" + index}} */
+    static String name(int index) {
+        return "output" + index;
+    }
+
+    /**
+     * {@return how many tensors forward returned}
+     *
+     * @throws IllegalStateException if the result is closed
+     */
+    public int size() {
+        ensureOpen();
+        return views.length;
+    }
+
+    /**
+     * {@return the actual name, element type ({@code UNKNOWN} for float64, bool and other types neuron4j does
+     * not name), shape and byte size of each output}
+     *
+     * @throws IllegalStateException if the result is closed
+     */
+    public List<TensorSpec> specs() {
+        ensureOpen();
+        return specs;
+    }
+
+    /**
+     * Returns a view (not a copy) of an output's memory: a new {@link ByteBuffer} object each call, in
+     * native byte order, over the whole tensor. Valid only until {@link #close()}: reading it afterwards
+     * reads freed memory.
+     *
+     * @param index the output's position, from 0
+     * @return the view
+     * @throws IndexOutOfBoundsException if there is no such output
+     * @throws IllegalStateException if the result is closed
+     */
+    public ByteBuffer view(int index) {
+        ensureOpen();
+        return views[index].duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Returns a view (not a copy) of a named output, as {@link #view(int)}.
+     *
+     * @param name {@code output0}, {@code output1}, ...
+     * @return the view
+     * @throws IllegalArgumentException if there is no output of that name
+     * @throws IllegalStateException if the result is closed
+     */
+    public ByteBuffer view(String name) {
+        ensureOpen();
+        for (int i = 0; i < views.length; i++) {
+            if (name(i).equals(name)) {
+                return view(i);
+            }
+        }
+        throw new IllegalArgumentException("Unknown output name " + name + " of " + modelFile
+                + ", expected one of " + specs.stream().map(TensorSpec::name).toList());
+    }
+
+    /**
+     * Copies a float32 output into a new array.
+     *
+     * @param index the output's position, from 0
+     * @return a copy of the output's elements
+     * @throws IllegalArgumentException if the output is not float32
+     * @throws IllegalStateException if the result is closed
+     */
+    public float[] copyFloats(int index) {
+        ensureOpen();
+        TensorSpec spec = specs.get(index);
+        if (spec.dataType() != dev.neuron4j.DataType.FLOAT32) {
+            throw new IllegalArgumentException("Output " + spec + " of " + modelFile + " is not float32 (torch type "
+                    + outputs.torchType(index) + ")");
+        }
+        float[] values = new float[Math.toIntExact(spec.byteSize() / Float.BYTES)];
+        view(index).asFloatBuffer().get(values);
+        return values;
+    }
+
+    /** {@return the address of an output's first byte (for tests and diagnostics)} */
+    long address(int index) {
+        ensureOpen();
+        return outputs.address(index);
+    }
+
+    /** {@return whether {@link #close()} has been called} */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Releases the output tensors. Idempotent: later calls do nothing. Views obtained before must not be
+     * used afterwards.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            outputs.close();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("TorchScriptResult of " + modelFile + " is closed");
+        }
+    }
+}
