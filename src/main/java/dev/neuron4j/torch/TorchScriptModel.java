@@ -1,13 +1,16 @@
 package dev.neuron4j.torch;
 
 import dev.neuron4j.DataType;
+import dev.neuron4j.Model;
 import dev.neuron4j.TensorSpec;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * size 0. The list is empty when forward's declared return type is something else (such as
  * {@code List[Tensor]}). Each {@link TorchScriptResult} reports the actual types and shapes.
  *
- * <p><b>Threads.</b> {@code run} may be called from any number of threads at once on one model: libtorch's
+ * <p><b>Threads.</b> {@code forward} and {@code run} may be called from any number of threads at once on one model: libtorch's
  * {@code Module::forward} is safe to call concurrently in eval mode with gradients off, and gradients are
  * switched off ({@code NoGradGuard}) on the calling thread for each call. libtorch parallelises each call
  * over its intra-op threads (by default one per core); with many calling threads, fewer intra-op threads
@@ -49,12 +52,12 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (TorchScriptModel model = TorchScriptModel.load(Path.of("mlp.pt"),
  *         TorchScriptModel.input("x", DataType.FLOAT32, 1, 8));
- *      TorchScriptResult result = model.run(Map.of("x", x))) {   // x: a direct ByteBuffer of 32 bytes
+ *      TorchScriptResult result = model.forward(Map.of("x", x))) {   // x: a direct ByteBuffer of 32 bytes
  *     float[] y = result.copyFloats(0);
  * }
  * }</pre>
  */
-public final class TorchScriptModel implements AutoCloseable {
+public final class TorchScriptModel implements Model {
     private static final Logger LOG = LoggerFactory.getLogger(TorchScriptModel.class);
 
     private final Path file;
@@ -229,12 +232,50 @@ public final class TorchScriptModel implements AutoCloseable {
         return file;
     }
 
+    /** {@return the model file's name, for messages} */
+    @Override
+    public String name() {
+        return file.getFileName().toString();
+    }
+
     /**
-     * {@return the declared inputs, in the order of forward's arguments (the order {@link #run(ByteBuffer...)}
+     * Runs forward and copies the outputs out, for scripts and tools that treat NEFF and TorchScript models
+     * alike ({@link Model#run}). Heap input buffers are copied into direct ones first. For repeated calls
+     * without copies use {@link #forward(Map)}.
+     *
+     * @param inputs one buffer per declared input, each with exactly the declared size remaining (positions
+     *     are not changed)
+     * @return one new direct buffer (native order) per output, named {@code output0}, {@code output1}, ...
+     * @throws IllegalArgumentException if a name is unknown or missing, or a buffer has the wrong size
+     * @throws TorchModelException if libtorch fails
+     * @throws IllegalStateException if the model is closed
+     */
+    @Override
+    public Map<String, ByteBuffer> run(Map<String, ? extends ByteBuffer> inputs) {
+        Map<String, ByteBuffer> direct = new HashMap<>();
+        inputs.forEach((name, buffer) -> direct.put(name, buffer.isDirect() ? buffer : copyToDirect(buffer)));
+        try (TorchScriptResult result = forward(direct)) {
+            Map<String, ByteBuffer> outputs = new LinkedHashMap<>();
+            for (int i = 0; i < result.size(); i++) {
+                outputs.put(TorchScriptResult.name(i), copyToDirect(result.view(i)));
+            }
+            return outputs;
+        }
+    }
+
+    private static ByteBuffer copyToDirect(ByteBuffer source) {
+        ByteBuffer copy = ByteBuffer.allocateDirect(source.remaining()).order(ByteOrder.nativeOrder());
+        copy.put(source.duplicate()).flip();
+        return copy;
+    }
+
+    /**
+     * {@return the declared inputs, in the order of forward's arguments (the order {@link #forward(ByteBuffer...)}
      * takes)}
      *
      * @throws IllegalStateException if the model is closed
      */
+    @Override
     public List<TensorSpec> inputs() {
         ensureOpen();
         return inputs;
@@ -247,6 +288,7 @@ public final class TorchScriptModel implements AutoCloseable {
      *
      * @throws IllegalStateException if the model is closed
      */
+    @Override
     public List<TensorSpec> outputs() {
         ensureOpen();
         return outputs;
@@ -264,10 +306,10 @@ public final class TorchScriptModel implements AutoCloseable {
      *     suit the model)
      * @throws IllegalStateException if the model is closed
      */
-    public TorchScriptResult run(Map<String, ByteBuffer> inputs) {
+    public TorchScriptResult forward(Map<String, ? extends ByteBuffer> inputs) {
         Objects.requireNonNull(inputs, "inputs");
         ByteBuffer[] ordered = new ByteBuffer[this.inputs.size()];
-        for (Map.Entry<String, ByteBuffer> e : inputs.entrySet()) {
+        for (Map.Entry<String, ? extends ByteBuffer> e : inputs.entrySet()) {
             Integer index = inputIndex.get(e.getKey());
             if (index == null) {
                 throw new IllegalArgumentException("Unknown input name " + e.getKey() + " for " + file
@@ -287,13 +329,13 @@ public final class TorchScriptModel implements AutoCloseable {
     /**
      * Runs forward with inputs in the order of {@link #inputs()}.
      *
-     * @param inputs one direct buffer per declared input, as for {@link #run(Map)}
+     * @param inputs one direct buffer per declared input, as for {@link #forward(Map)}
      * @return the outputs; close the result
      * @throws IllegalArgumentException if the count is wrong, a buffer is not direct or has the wrong size
      * @throws TorchModelException if libtorch fails
      * @throws IllegalStateException if the model is closed
      */
-    public TorchScriptResult run(ByteBuffer... inputs) {
+    public TorchScriptResult forward(ByteBuffer... inputs) {
         if (inputs.length != this.inputs.size()) {
             throw new IllegalArgumentException("Model " + file + " takes " + this.inputs.size() + " input(s) "
                     + inputNames() + ", got " + inputs.length);

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (any number of results may exist at once).
  *
  * <pre>{@code
- * try (TorchScriptResult result = model.run(Map.of("x", input))) {
+ * try (TorchScriptResult result = model.forward(Map.of("x", input))) {
  *     FloatBuffer y = result.view(0).asFloatBuffer();   // a view: valid until close()
  *     float first = y.get(0);
  * }

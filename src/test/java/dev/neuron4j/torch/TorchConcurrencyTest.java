@@ -42,7 +42,7 @@ class TorchConcurrencyTest {
                     ByteBuffer input = floats(x);
                     start.await();
                     for (int i = 0; i < CALLS_PER_THREAD; i++) {
-                        try (TorchScriptResult result = model.run(input)) {
+                        try (TorchScriptResult result = model.forward(input)) {
                             assertArrayEquals(expected, result.copyFloats(0), 1e-5f);
                         }
                     }
@@ -74,7 +74,7 @@ class TorchConcurrencyTest {
                 ByteBuffer input = floats(new float[TorchFixtures.IN]);
                 running.countDown();
                 while (true) {
-                    try (TorchScriptResult result = model.run(input)) {
+                    try (TorchScriptResult result = model.forward(input)) {
                         result.copyFloats(0);
                         ok.incrementAndGet();
                     } catch (IllegalStateException e) {

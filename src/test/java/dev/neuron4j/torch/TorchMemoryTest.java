@@ -31,12 +31,12 @@ class TorchMemoryTest {
         ByteBuffer x = floats(1, 2, 3, 4);
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.tiny(dir),
                 TorchScriptModel.input("x", DataType.FLOAT32, 4))) {
-            model.run(x).close();
+            model.forward(x).close();
             long count = Pointer.totalCount();
             long bytes = Pointer.totalBytes();
             TorchScriptResult[] open = new TorchScriptResult[100];
             for (int i = 0; i < open.length; i++) {
-                open[i] = model.run(x);
+                open[i] = model.forward(x);
             }
             // Open results hold their output tensors (one JavaCPP pointer each) ...
             assertEquals(count + open.length, Pointer.totalCount());

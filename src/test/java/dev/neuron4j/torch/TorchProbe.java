@@ -59,7 +59,7 @@ public final class TorchProbe {
     private static float run(TorchScriptModel model, ByteBuffer x, int calls) {
         float sum = 0;
         for (int i = 0; i < calls; i++) {
-            try (TorchScriptResult result = model.run(x)) {
+            try (TorchScriptResult result = model.forward(x)) {
                 sum += result.view(0).getFloat(0);
             }
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neuron4j.DataType;
+import dev.neuron4j.Model;
 import dev.neuron4j.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,7 +30,7 @@ class TorchScriptModelTest {
     void mlpGivesTheNumbersComputedInJava() {
         float[] x = {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f, -2f, 1f};
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.mlp(dir), MLP_X);
-                TorchScriptResult result = model.run(Map.of("x", floats(x)))) {
+                TorchScriptResult result = model.forward(Map.of("x", floats(x)))) {
             assertEquals(List.of(MLP_X), model.inputs());
             // The file records the output count (forward returns a Tensor) but not its shape or type.
             assertEquals(List.of(new TensorSpec("output0", TensorSpec.Usage.OUTPUT, DataType.UNKNOWN, new long[0], 0)),
@@ -42,10 +43,29 @@ class TorchScriptModelTest {
     }
 
     @Test
+    void runsThroughTheSharedModelInterfaceWithCopiedOutputs() {
+        float[] x = {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f, -2f, 1f};
+        ByteBuffer heapInput = ByteBuffer.allocate(x.length * 4).order(ByteOrder.nativeOrder());
+        heapInput.asFloatBuffer().put(x);
+        try (Model model = TorchScriptModel.load(TorchFixtures.mlp(dir), MLP_X)) {
+            assertEquals("mlp.pt", model.name());
+            // Model#run copies in (so a heap buffer is fine) and copies out into new direct buffers.
+            Map<String, ByteBuffer> outputs = model.run(Map.of("x", heapInput));
+            assertEquals(List.of("output0"), List.copyOf(outputs.keySet()));
+            ByteBuffer output = outputs.get("output0");
+            assertTrue(output.isDirect());
+            float[] actual = new float[TorchFixtures.OUT];
+            output.asFloatBuffer().get(actual);
+            assertArrayEquals(TorchFixtures.mlpExpected(x), actual, 1e-5f);
+            assertEquals(0, heapInput.position(), "the caller's buffer position is unchanged");
+        }
+    }
+
+    @Test
     void positionalAndNamedRunsAgree() {
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.mlp(dir), MLP_X)) {
             ByteBuffer x = floats(1, 2, 3, 4, 5, 6, 7, 8);
-            try (TorchScriptResult a = model.run(x); TorchScriptResult b = model.run(Map.of("x", x))) {
+            try (TorchScriptResult a = model.forward(x); TorchScriptResult b = model.forward(Map.of("x", x))) {
                 assertArrayEquals(a.copyFloats(0), b.copyFloats(0));
             }
         }
@@ -57,7 +77,7 @@ class TorchScriptModelTest {
         long address = new Pointer(x).address();
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.identity(dir),
                 TorchScriptModel.input("x", DataType.FLOAT32, 4));
-                TorchScriptResult result = model.run(x)) {
+                TorchScriptResult result = model.forward(x)) {
             // forward returns x itself, so the output tensor's data is the input tensor's: from_blob did not copy.
             assertEquals(address, result.address(0));
             // The view covers the tensor's memory itself, not a copy of it.
@@ -76,7 +96,7 @@ class TorchScriptModelTest {
         long address = new Pointer(whole).address() + Float.BYTES;
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.identity(dir),
                 TorchScriptModel.input("x", DataType.FLOAT32, 4));
-                TorchScriptResult result = model.run(whole)) {
+                TorchScriptResult result = model.forward(whole)) {
             assertEquals(address, result.address(0));
             assertArrayEquals(new float[] {1, 2, 3, 4}, result.copyFloats(0));
         }
@@ -88,7 +108,7 @@ class TorchScriptModelTest {
         TensorSpec b = TorchScriptModel.input("b", DataType.FLOAT32, 2);
         // Specs in any order; the model lists them in forward's order.
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.pair(dir), b, a);
-                TorchScriptResult result = model.run(Map.of("a", floats(1, 2), "b", floats(3, 4)))) {
+                TorchScriptResult result = model.forward(Map.of("a", floats(1, 2), "b", floats(3, 4)))) {
             assertEquals(List.of(a, b), model.inputs());
             assertEquals(List.of("output0", "output1"), model.outputs().stream().map(TensorSpec::name).toList());
             assertEquals(2, result.size());
@@ -102,7 +122,7 @@ class TorchScriptModelTest {
     void nonContiguousOutputIsMadeContiguous() {
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.transpose(dir),
                 TorchScriptModel.input("x", DataType.FLOAT32, 2, 3));
-                TorchScriptResult result = model.run(floats(1, 2, 3, 4, 5, 6))) {
+                TorchScriptResult result = model.forward(floats(1, 2, 3, 4, 5, 6))) {
             assertArrayEquals(new long[] {3, 2}, result.specs().get(0).shape());
             assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, result.copyFloats(0));
         }
@@ -112,7 +132,7 @@ class TorchScriptModelTest {
     void outputOfATypeNeuron4jDoesNotNameIsStillViewable() {
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.positive(dir),
                 TorchScriptModel.input("x", DataType.FLOAT32, 3));
-                TorchScriptResult result = model.run(floats(-1, 0, 2))) {
+                TorchScriptResult result = model.forward(floats(-1, 0, 2))) {
             TensorSpec spec = result.specs().get(0);
             assertEquals(DataType.UNKNOWN, spec.dataType()); // torch bool: DataType has no BOOL
             assertEquals(3, spec.byteSize());
@@ -126,13 +146,13 @@ class TorchScriptModelTest {
     void wrongNumberOfInputsIsRejectedBeforeGoingNative() {
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.mlp(dir), MLP_X)) {
             ByteBuffer x = floats(new float[TorchFixtures.IN]);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.run(x, x));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.forward(x, x));
             assertTrue(e.getMessage().contains("takes 1 input(s) [x], got 2"), e.getMessage());
             assertTrue(e.getMessage().contains("mlp.pt"), e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> model.run(Map.of("x", x, "y", x)));
+            e = assertThrows(IllegalArgumentException.class, () -> model.forward(Map.of("x", x, "y", x)));
             assertTrue(e.getMessage().contains("Unknown input name y") && e.getMessage().contains("[x]"),
                     e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> model.run(Map.of()));
+            e = assertThrows(IllegalArgumentException.class, () -> model.forward(Map.of()));
             assertTrue(e.getMessage().contains("Missing input x"), e.getMessage());
         }
     }
@@ -141,10 +161,10 @@ class TorchScriptModelTest {
     void bufferOfTheWrongSizeOrOnTheHeapIsRejected() {
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.mlp(dir), MLP_X)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> model.run(floats(1, 2, 3)));
+                    () -> model.forward(floats(1, 2, 3)));
             assertTrue(e.getMessage().contains("has 12 bytes") && e.getMessage().contains("float32[1, 8]"),
                     e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> model.run(ByteBuffer.allocate(32)));
+            e = assertThrows(IllegalArgumentException.class, () -> model.forward(ByteBuffer.allocate(32)));
             assertTrue(e.getMessage().contains("direct"), e.getMessage());
         }
     }
@@ -155,7 +175,7 @@ class TorchScriptModelTest {
         TensorSpec half = TorchScriptModel.input("x", DataType.FLOAT16, 1, 8);
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.mlp(dir), half)) {
             TorchModelException e = assertThrows(TorchModelException.class,
-                    () -> model.run(ByteBuffer.allocateDirect(16)));
+                    () -> model.forward(ByteBuffer.allocateDirect(16)));
             assertTrue(e.getMessage().contains("mlp.pt") && e.getMessage().contains("x: float16[1, 8]"),
                     e.getMessage());
             assertTrue(e.getMessage().toLowerCase().contains("dtype")
@@ -169,7 +189,7 @@ class TorchScriptModelTest {
         TensorSpec wrong = TorchScriptModel.input("x", DataType.FLOAT32, 2, 4); // 8 floats, not [1, 8]
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.mlp(dir), wrong)) {
             TorchModelException e = assertThrows(TorchModelException.class,
-                    () -> model.run(floats(new float[8])));
+                    () -> model.forward(floats(new float[8])));
             assertTrue(e.getMessage().contains("x: float32[2, 4]"), e.getMessage());
             assertTrue(e.getMessage().contains("cannot be multiplied"), e.getMessage());
         }
@@ -238,11 +258,11 @@ class TorchScriptModelTest {
     @Test
     void closeIsIdempotentAndUseAfterCloseThrows() {
         TorchScriptModel model = TorchScriptModel.load(TorchFixtures.mlp(dir), MLP_X);
-        TorchScriptResult result = model.run(floats(new float[TorchFixtures.IN]));
+        TorchScriptResult result = model.forward(floats(new float[TorchFixtures.IN]));
         model.close();
         model.close();
         assertTrue(model.isClosed());
-        assertThrows(IllegalStateException.class, () -> model.run(floats(new float[TorchFixtures.IN])));
+        assertThrows(IllegalStateException.class, () -> model.forward(floats(new float[TorchFixtures.IN])));
         assertThrows(IllegalStateException.class, model::inputs);
         assertThrows(IllegalStateException.class, () -> model.setNeuronCores(0, 1));
         // A result outlives its model.
