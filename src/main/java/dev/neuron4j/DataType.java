@@ -12,16 +12,27 @@ import java.util.Locale;
 public enum DataType {
     /** Not known: the runtime or the NEFF did not say. */
     UNKNOWN("unknown", 0, 0x0, 0),
+    /** 32-bit IEEE float. */
     FLOAT32("float32", 4, 0xA, 1),
+    /** 16-bit IEEE half float. */
     FLOAT16("float16", 2, 0x7, 2),
+    /** 16-bit brain float (8 exponent bits). */
     BFLOAT16("bfloat16", 2, 0x6, 3),
+    /** Signed 8-bit integer. */
     INT8("int8", 1, 0x2, 4),
+    /** Unsigned 8-bit integer. */
     UINT8("uint8", 1, 0x3, 5),
+    /** Signed 16-bit integer. */
     INT16("int16", 2, 0x4, 6),
+    /** Unsigned 16-bit integer. */
     UINT16("uint16", 2, 0x5, 7),
+    /** Signed 32-bit integer. */
     INT32("int32", 4, 0x8, 8),
+    /** Unsigned 32-bit integer. */
     UINT32("uint32", 4, 0x9, 9),
+    /** Signed 64-bit integer. */
     INT64("int64", 8, 0xC, 10),
+    /** Unsigned 64-bit integer. */
     UINT64("uint64", 8, 0x1, 11),
     /** float32 with hardware rounding (current numbering only). */
     FP32R("fp32r", 4, 0xB, -1),
