@@ -39,4 +39,25 @@ final class DjlTests {
             return c.models();
         }
     }
+
+    /** The number of tensors the emulator has alive. */
+    static long liveTensors() {
+        try (var c = Emu.counters()) {
+            return c.tensors();
+        }
+    }
+
+    /** The number of tensor sets the emulator has alive. */
+    static long liveTensorSets() {
+        try (var c = Emu.counters()) {
+            return c.tensor_sets();
+        }
+    }
+
+    /** The device memory the emulator accounts on a (global) core. */
+    static long deviceBytes(int core) {
+        try (var c = Emu.counters()) {
+            return c.device_bytes(core);
+        }
+    }
 }

@@ -86,6 +86,68 @@ class Neuron4jModelTest {
     }
 
     @Test
+    void theRuntimeReadsAndWritesTheArraysInPlace() throws Exception {
+        // A call that lasts 300 ms on the emulator: look at the runtime's objects while it runs.
+        Path neff = DjlTests.addNeff(dir, "slow.neff", 4, 300_000);
+        try (ZooModel<NDList, NDList> model = criteria(neff).build().loadModel();
+             Predictor<NDList, NDList> predictor = model.newPredictor();
+             NDManager manager = NDManager.newBaseManager("Neuron4j")) {
+            long deviceBytes = DjlTests.deviceBytes(0);
+            NDArray a = manager.create(new float[] {1, 2, 3, 4});
+            NDArray b = manager.create(new float[] {5, 6, 7, 8});
+            java.util.concurrent.CompletableFuture<NDList> call =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return predictor.predict(new NDList(a, b));
+                        } catch (TranslateException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (DjlTests.liveTensors() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            // During the call: three tensors (a, b, c) attached to the arrays' host buffers, two tensor sets and no
+            // device memory: nothing was copied into the runtime.
+            assertEquals(3, DjlTests.liveTensors());
+            assertEquals(2, DjlTests.liveTensorSets());
+            assertEquals(deviceBytes, DjlTests.deviceBytes(0));
+            NDList out = call.get();
+            assertArrayEquals(new float[] {6, 8, 10, 12}, out.get(0).toFloatArray());
+            assertEquals(0, DjlTests.liveTensors(), "tensor handles are freed after each call");
+        }
+    }
+
+    @Test
+    void manyCallsLeaveNothingBehind() throws Exception {
+        Path neff = DjlTests.addNeff(dir, "add.neff", 4, 0);
+        try (ZooModel<NDList, NDList> model = criteria(neff).build().loadModel();
+             Predictor<NDList, NDList> predictor = model.newPredictor();
+             NDManager manager = NDManager.newBaseManager("Neuron4j")) {
+            NDArray a = manager.create(new float[] {1, 2, 3, 4});
+            NDArray b = manager.create(new float[] {1, 1, 1, 1});
+            int calls = 20_000;
+            long start = 0;
+            for (int i = -2_000; i < calls; i++) {
+                if (i == 0) {
+                    start = System.nanoTime();
+                }
+                try (NDManager callManager = manager.newSubManager()) {
+                    a.tempAttach(callManager);
+                    NDList out = predictor.predict(new NDList(a, b));
+                    if (i % 1000 == 0) {
+                        assertArrayEquals(new float[] {2, 3, 4, 5}, out.get(0).toFloatArray());
+                    }
+                }
+            }
+            double micros = (System.nanoTime() - start) / 1e3 / calls;
+            System.out.printf("Neuron4j engine: %.1f us per Predictor<NDList, NDList> call (4-float add, emulator)%n",
+                    micros);
+            assertEquals(2, manager.getManagedArrays().size(), "outputs were closed with each call's manager");
+        }
+    }
+
+    @Test
     void directoryWithOneNeffAndLoadFromAStream() throws Exception {
         Path sub = Files.createDirectories(dir.resolve("m"));
         DjlTests.addNeff(sub, "anything.neff", 2, 0);
@@ -219,6 +281,13 @@ class Neuron4jModelTest {
                 () -> criteria(neff).optOption("cores", "1-0").build().loadModel());
         assertEquals(0, DjlTests.liveModels());
 
+        assertThrows(IllegalArgumentException.class,
+                () -> criteria(neff).optOption("replicas", "3").build().loadModel()); // cores 0..2 of 2
+        assertEquals(0, DjlTests.liveModels());
+
+        try (ZooModel<NDList, NDList> model = criteria(neff).optOption("cores", "1").build().loadModel()) {
+            assertEquals("1", model.getProperty("neuron4j.cores"), "option cores replaces the device's core");
+        }
         try (ZooModel<NDList, NDList> model = criteria(neff).optDevice(Device.of("nc", 1)).build().loadModel()) {
             IllegalArgumentException otherCore = assertThrows(IllegalArgumentException.class,
                     () -> model.newPredictor(Device.of("nc", 0)));
