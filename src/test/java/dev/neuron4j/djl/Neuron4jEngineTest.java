@@ -64,6 +64,7 @@ class Neuron4jEngineTest {
             assertEquals(ByteOrder.nativeOrder(), view.order());
             view.putFloat(0, 10f); // a view: the array changes
             assertArrayEquals(new float[] {10, 2, 3, 4}, a.toFloatArray());
+            assertTrue(a.toString().contains("[10.,  2.,  3.,  4.]"), a.toString());
 
             NDArray ints = manager.create(new int[] {7, 8}, new Shape(1, 2));
             assertArrayEquals(new int[] {7, 8}, ints.toIntArray());
