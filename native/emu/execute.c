@@ -12,6 +12,11 @@
 
 /* ---- per-core queue ---- */
 
+static bool before(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 NRT_STATUS emu_core_acquire(emu_core_t *core, const struct timespec *deadline, struct timespec *start)
 {
     pthread_mutex_lock(&core->lock);
@@ -22,6 +27,8 @@ NRT_STATUS emu_core_acquire(emu_core_t *core, const struct timespec *deadline, s
         return NRT_SUCCESS;
     }
     emu_waiter_t waiter = {.next = NULL, .granted = false};
+    struct timespec arrived;
+    clock_gettime(CLOCK_MONOTONIC, &arrived);
     pthread_cond_init(&waiter.cond, &emu_rt.monotonic);
     if (core->tail != NULL)
         core->tail->next = &waiter;
@@ -44,8 +51,10 @@ NRT_STATUS emu_core_acquire(emu_core_t *core, const struct timespec *deadline, s
         }
     }
     /* Handed over by emu_core_release: the device started this execution when the previous one ended, so
-     * the wake-up latency of this thread falls inside its own device time. */
-    *start = core->released_at;
+     * the wake-up latency of this thread falls inside its own device time. It cannot start before the request
+     * arrived, though: a previous holder that woke late reports the device end it was due, which may lie
+     * before this request was queued. */
+    *start = before(&core->released_at, &arrived) ? arrived : core->released_at;
     pthread_mutex_unlock(&core->lock);
     pthread_cond_destroy(&waiter.cond);
     return status;
@@ -76,11 +85,6 @@ static void add_us(struct timespec *t, uint64_t us)
         t->tv_sec++;
         t->tv_nsec -= 1000000000;
     }
-}
-
-static bool before(const struct timespec *a, const struct timespec *b)
-{
-    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
 /* ---- ops (float32; tensors may be unaligned, so elements are moved with memcpy) ---- */
