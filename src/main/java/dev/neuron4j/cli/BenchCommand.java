@@ -38,7 +38,7 @@ final class BenchCommand extends BaseCommand {
     static final class Placement {
         @Option(names = "--cores", paramLabel = "SPEC", converter = CoreRangeConverter.class,
                 description = "Visible cores to load one copy each on: N or FIRST-LAST (NEFF only).")
-        int[] cores;
+        CoreRange cores;
 
         @Option(names = "--replicas", paramLabel = "N", description = "Copies of the model: on cores 0..N-1 "
                 + "for a NEFF.")
@@ -122,8 +122,8 @@ final class BenchCommand extends BaseCommand {
         int first = 0;
         int count;
         if (placement.cores != null) {
-            first = placement.cores[0];
-            count = placement.cores[1] - placement.cores[0] + 1;
+            first = placement.cores.first();
+            count = placement.cores.last() - placement.cores.first() + 1;
         } else {
             count = placement.replicas;
         }
@@ -139,12 +139,20 @@ final class BenchCommand extends BaseCommand {
         return configs;
     }
 
-    /** Parses {@code N} or {@code FIRST-LAST} into {first, last}. */
-    static final class CoreRangeConverter implements CommandLine.ITypeConverter<int[]> {
+    /**
+     * Visible cores {@code first..last}.
+     *
+     * @param first the first core
+     * @param last the last core (inclusive)
+     */
+    record CoreRange(int first, int last) {}
+
+    /** Parses {@code N} or {@code FIRST-LAST}. */
+    static final class CoreRangeConverter implements CommandLine.ITypeConverter<CoreRange> {
         private static final Pattern RANGE = Pattern.compile("(\\d{1,4})(?:-(\\d{1,4}))?");
 
         @Override
-        public int[] convert(String value) {
+        public CoreRange convert(String value) {
             Matcher m = RANGE.matcher(value.trim());
             if (!m.matches()) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a core range: use N or "
@@ -155,7 +163,7 @@ final class BenchCommand extends BaseCommand {
             if (last < first) {
                 throw new CommandLine.TypeConversionException("'" + value + "': the last core is before the first");
             }
-            return new int[] {first, last};
+            return new CoreRange(first, last);
         }
     }
 }

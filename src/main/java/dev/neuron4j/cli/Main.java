@@ -122,6 +122,7 @@ public final class Main implements Runnable {
             }
         }
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.dev.neuron4j", verbose ? "info" : "warn");
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
