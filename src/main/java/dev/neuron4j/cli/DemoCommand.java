@@ -136,8 +136,9 @@ final class DemoCommand extends BaseCommand {
         BenchResult best = results.stream().max((a, b) -> Double.compare(a.throughputAvg(), b.throughputAvg()))
                 .orElseThrow();
         out.println();
-        out.printf("Best: %.0f inferences/s with %d model copies x %d workers; P50 latency %.3f ms.%n",
-                best.throughputAvg(), best.nModels(), best.workersPerModel(), best.latencyMs()[1]);
+        out.printf("Best: %.0f inferences/s with %d model cop%s x %d worker%s; P50 latency %.3f ms.%n",
+                best.throughputAvg(), best.nModels(), best.nModels() == 1 ? "y" : "ies", best.workersPerModel(),
+                best.workersPerModel() == 1 ? "" : "s", best.latencyMs()[1]);
         if (runtime.isEmulated()) {
             out.println();
             out.println("What this means: these are the timings of neuron4j's Java path (input copy, nrt_execute, "
