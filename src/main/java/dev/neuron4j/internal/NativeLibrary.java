@@ -102,6 +102,78 @@ public final class NativeLibrary {
         }
     }
 
+    /**
+     * Finds the {@code libnrt.so.1} that {@link #load()} would try first, without loading anything: the
+     * directory of {@value #PATH_PROPERTY} / {@value #PATH_ENV}, then {@value #NEURON_LIB_DIR}, then the
+     * directories of {@code LD_LIBRARY_PATH}, then the {@code ld.so} cache ({@code /etc/ld.so.cache}). Used to
+     * decide between a real runtime and the emulator before committing to either (libnrt loads once per JVM).
+     *
+     * @return the first existing file, or empty if there is none
+     */
+    public static java.util.Optional<Path> locate() {
+        return locate(System.getProperty(PATH_PROPERTY), System.getenv(PATH_ENV), Paths.get(NEURON_LIB_DIR),
+                System.getenv("LD_LIBRARY_PATH"), Paths.get("/etc/ld.so.cache"));
+    }
+
+    /** {@link #locate()} with every input given, for tests. */
+    static java.util.Optional<Path> locate(String property, String env, Path neuronLibDir, String ldLibraryPath,
+            Path ldCache) {
+        List<Path> candidates = new ArrayList<>();
+        String configured = property != null && !property.isBlank() ? property : env;
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Paths.get(configured));
+        }
+        candidates.add(neuronLibDir);
+        if (ldLibraryPath != null) {
+            for (String dir : ldLibraryPath.split(":")) {
+                if (!dir.isEmpty()) {
+                    candidates.add(Paths.get(dir));
+                }
+            }
+        }
+        for (Path dir : candidates) {
+            Path file = dir.resolve(LIBRARY_FILE).toAbsolutePath();
+            if (Files.isRegularFile(file)) {
+                return java.util.Optional.of(file);
+            }
+        }
+        return fromLdCache(ldCache);
+    }
+
+    /** The path the ld.so cache records for libnrt.so.1 (its string table holds NUL-terminated paths). */
+    private static java.util.Optional<Path> fromLdCache(Path cache) {
+        byte[] bytes;
+        try {
+            if (!Files.isRegularFile(cache) || Files.size(cache) > 64L << 20) {
+                return java.util.Optional.empty();
+            }
+            bytes = Files.readAllBytes(cache);
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        byte[] needle = ("/" + LIBRARY_FILE + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            int start = i;
+            while (start > 0 && bytes[start - 1] != 0) {
+                start--;
+            }
+            if (bytes[start] == '/') {
+                Path file = Paths.get(new String(bytes, start, i + needle.length - 1 - start,
+                        java.nio.charset.StandardCharsets.UTF_8));
+                if (Files.isRegularFile(file)) {
+                    return java.util.Optional.of(file);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static String loadRuntime() {
         List<String> searched = new ArrayList<>();
         String configured = System.getProperty(PATH_PROPERTY);

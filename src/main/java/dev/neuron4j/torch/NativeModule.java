@@ -43,12 +43,14 @@ final class NativeModule implements AutoCloseable {
 
     private final JitModule module;
     private final List<Arg> arguments;
+    private final List<String> methods;
     /** The number of tensors forward declares it returns, or -1 if its return type is not Tensor/Tuple. */
     private final int declaredOutputs;
 
-    private NativeModule(JitModule module, List<Arg> arguments, int declaredOutputs) {
+    private NativeModule(JitModule module, List<Arg> arguments, List<String> methods, int declaredOutputs) {
         this.module = module;
         this.arguments = arguments;
+        this.methods = methods;
         this.declaredOutputs = declaredOutputs;
     }
 
@@ -74,7 +76,12 @@ final class NativeModule implements AutoCloseable {
             }
             Argument returns = schema.returns();
             outputs = returns.limit() == 1 ? tensorCount(returns.getPointer(0).type().get()) : -1;
-            return new NativeModule(module, List.copyOf(arguments), outputs);
+            List<String> methods = new ArrayList<>();
+            org.bytedeco.pytorch.FunctionVector functions = module.type().methods();
+            for (long i = 0; i < functions.size(); i++) {
+                methods.add(functions.get(i).name().getString());
+            }
+            return new NativeModule(module, List.copyOf(arguments), List.copyOf(methods), outputs);
         } catch (RuntimeException | Error e) {
             if (module != null) {
                 module.releaseReference();
@@ -102,6 +109,11 @@ final class NativeModule implements AutoCloseable {
 
     List<Arg> arguments() {
         return arguments;
+    }
+
+    /** The names of the module's methods (forward among them). */
+    List<String> methods() {
+        return methods;
     }
 
     int declaredOutputs() {

@@ -167,6 +167,42 @@ public final class TorchScriptModel implements Model {
         }
     }
 
+    /**
+     * Reads what a TorchScript file declares, without declaring inputs: its methods, {@code forward}'s
+     * arguments (names and TorchScript types; shapes and element types are not recorded in the file) and how
+     * many tensors forward returns. Loads libtorch, not the model's weights into a runnable model for long:
+     * the module is freed before returning.
+     *
+     * @param file the {@code .pt} file
+     * @return the signature
+     * @throws TorchLibraryException if PyTorch is missing
+     * @throws TorchModelException if the file is missing or libtorch cannot load it
+     */
+    public static TorchScriptSignature describe(Path file) {
+        Objects.requireNonNull(file, "file");
+        TorchLibraries.load();
+        Path absolute = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(absolute)) {
+            throw new TorchModelException("TorchScript model file " + absolute + " does not exist or is not a "
+                    + "regular file");
+        }
+        NativeModule module;
+        try {
+            module = NativeModule.load(absolute.toString());
+        } catch (RuntimeException e) {
+            throw Diagnosis.loadFailure(absolute, e);
+        }
+        try {
+            List<TorchScriptSignature.Argument> args = new ArrayList<>();
+            for (NativeModule.Arg arg : module.arguments()) {
+                args.add(new TorchScriptSignature.Argument(arg.name(), arg.type(), arg.hasDefault()));
+            }
+            return new TorchScriptSignature(module.methods(), args, module.declaredOutputs());
+        } finally {
+            module.close();
+        }
+    }
+
     /** Checks the specs against forward's arguments; returns them in forward's order. */
     private static List<TensorSpec> matchInputs(Path file, List<NativeModule.Arg> arguments,
             List<TensorSpec> specs) {

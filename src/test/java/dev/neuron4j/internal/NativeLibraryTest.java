@@ -45,4 +45,44 @@ class NativeLibraryTest {
         assertTrue(message.contains("aws-neuronx-runtime-lib"), message);
         assertTrue(message.contains("emulator"), message);
     }
+
+    @Test
+    void locateFindsWithoutLoadingInSearchOrder(@TempDir Path dir) throws Exception {
+        Path configured = Files.createDirectories(dir.resolve("configured"));
+        Path opt = Files.createDirectories(dir.resolve("opt"));
+        Path ld = Files.createDirectories(dir.resolve("ld"));
+        Path none = dir.resolve("none");
+        Path cache = dir.resolve("ld.so.cache");
+        assertEquals(java.util.Optional.empty(), NativeLibrary.locate(null, null, opt, null, cache));
+
+        Files.createFile(ld.resolve(NativeLibrary.LIBRARY_FILE));
+        assertEquals(ld.resolve(NativeLibrary.LIBRARY_FILE),
+                NativeLibrary.locate(null, "", opt, "/nonexistent::" + ld, cache).orElseThrow());
+        Files.createFile(opt.resolve(NativeLibrary.LIBRARY_FILE));
+        assertEquals(opt.resolve(NativeLibrary.LIBRARY_FILE),
+                NativeLibrary.locate(null, none.toString(), opt, ld.toString(), cache).orElseThrow());
+        Files.createFile(configured.resolve(NativeLibrary.LIBRARY_FILE));
+        assertEquals(configured.resolve(NativeLibrary.LIBRARY_FILE),
+                NativeLibrary.locate(null, configured.toString(), opt, ld.toString(), cache).orElseThrow());
+        // The property beats the environment variable.
+        assertEquals(opt.resolve(NativeLibrary.LIBRARY_FILE),
+                NativeLibrary.locate(none.toString(), configured.toString(), opt, null, cache).orElseThrow());
+    }
+
+    @Test
+    void locateReadsTheLdCacheStringTable(@TempDir Path dir) throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("lib")).resolve(NativeLibrary.LIBRARY_FILE);
+        Path cache = dir.resolve("ld.so.cache");
+        byte[] junk = {'g', 'l', 'i', 'b', 'c', '-', 'l', 'd', 0, 1, 2, 0};
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(junk);
+        b.write("libnrt.so.1\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.write((lib + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(cache, b.toByteArray());
+        Path missing = dir.resolve("missing");
+        // Recorded but absent: not found.
+        assertEquals(java.util.Optional.empty(), NativeLibrary.locate(null, null, missing, null, cache));
+        Files.createFile(lib);
+        assertEquals(lib, NativeLibrary.locate(null, null, missing, null, cache).orElseThrow());
+    }
 }

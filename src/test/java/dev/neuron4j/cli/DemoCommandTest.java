@@ -1,0 +1,37 @@
+package dev.neuron4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code demo}: the BERT-shaped emulator model on every core, and what the report says about emulation. */
+class DemoCommandTest {
+    @Test
+    void benchmarksTheBuiltInModelAndSaysItIsEmulated() {
+        Cli.assumeEmulator();
+        Cli.Result r = Cli.run("demo", "--duration", "300ms", "--warmup", "100ms");
+        assertEquals(0, r.code(), r::toString);
+        String out = r.out();
+        assertTrue(out.contains("The runtime is EMULATED"), out);
+        assertTrue(out.contains("input_ids int32[1, 128], attention_mask int32[1, 128]"), out);
+        assertTrue(out.contains("logits float32[1, 2]"), out);
+        assertTrue(out.contains("exec_us = 1000"), out);
+        assertTrue(out.contains("computes no") && out.contains("noop"), out);
+        assertTrue(out.contains("throughput_avg") && out.contains("latency_ms_p50"), out);
+        assertTrue(out.contains("not hardware results"), out);
+        assertEquals(4, out.lines().filter(l -> l.matches("\\s+[12]\\s+[12]\\s+.*")).count(), out);
+    }
+
+    @Test
+    void givenNeffOnTheEmulator(@TempDir Path dir) throws Exception {
+        Cli.assumeEmulator();
+        Cli.Result r = Cli.run("demo", Cli.neffDir().resolve("matmul_small.neff").toString(), "--duration",
+                "100ms", "--warmup", "0");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("instructions are not emulated"), r.out());
+        InspectCommandTest.assertFails(Cli.run("demo", dir.resolve("none.neff").toString()), "no such file");
+    }
+}
