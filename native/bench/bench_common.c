@@ -10,11 +10,13 @@
 #include <link.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nrt/nrt_version.h"
 
@@ -167,6 +169,15 @@ static long parse_count(const char *opt, const char *text, long min)
     return v;
 }
 
+/* The idle thread of --threaded: makes the process multi-threaded, so glibc leaves its single-thread fast paths. */
+static void *idle_thread(void *arg)
+{
+    (void)arg;
+    for (;;)
+        pause();
+    return NULL;
+}
+
 void bench_parse_args(int argc, char **argv, const char *allowed, const char *usage, bench_args_t *a)
 {
     const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
@@ -178,7 +189,8 @@ void bench_parse_args(int argc, char **argv, const char *allowed, const char *us
     static const char common[] =
         "  --json          print one JSON object on stdout (human-readable lines go to stderr)\n"
         "  --samples N     measured samples\n"
-        "  --warmup N      discarded warm-up samples\n";
+        "  --warmup N      discarded warm-up samples\n"
+        "  --threaded      start an idle second thread first (a multi-threaded process, like a JVM)\n";
     const char *calls_help = strchr(allowed, 'c') ? "  --calls N       operations per sample\n" : "";
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -188,6 +200,8 @@ void bench_parse_args(int argc, char **argv, const char *allowed, const char *us
             exit(0);
         } else if (strcmp(s, "--json") == 0) {
             a->json = 1;
+        } else if (strcmp(s, "--threaded") == 0) {
+            a->threaded = 1;
         } else if (strcmp(s, "--samples") == 0) {
             a->samples = parse_count(s, next, 1), i++;
         } else if (strcmp(s, "--warmup") == 0) {
@@ -221,6 +235,13 @@ void bench_parse_args(int argc, char **argv, const char *allowed, const char *us
         }
     }
     g_json = a->json;
+    if (a->threaded) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, idle_thread, NULL) != 0 || pthread_detach(t) != 0) {
+            fprintf(stderr, "%s: cannot start the --threaded idle thread\n", g_program);
+            exit(1);
+        }
+    }
 }
 
 /* ---------------------------------------------------------------- JSON builder */
@@ -303,7 +324,6 @@ static size_t g_result_count;
 
 void bench_begin(const char *program, const bench_args_t *args)
 {
-    (void)args;
     sb_key(&g_top, "benchmark");
     sb_string(&g_top, program);
     sb_key(&g_top, "library");
@@ -312,6 +332,8 @@ void bench_begin(const char *program, const bench_args_t *args)
     sb_string(&g_top, bench_runtime_version());
     sb_key(&g_top, "runtime_detail");
     sb_string(&g_top, bench_runtime_detail());
+    sb_key(&g_top, "threaded");
+    sb_puts(&g_top, args != NULL && args->threaded ? "true" : "false");
 }
 
 void bench_field_str(const char *key, const char *value)

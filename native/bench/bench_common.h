@@ -35,6 +35,7 @@ void bench_stats(double *v, size_t n, bench_stats_t *out);
 
 typedef struct bench_args {
     int json;             /* --json */
+    int threaded;         /* --threaded: an idle second thread is started first, as in a JVM (see README) */
     long samples;         /* --samples N; -1: program default */
     long warmup;          /* --warmup N; -1: program default */
     long calls;           /* --calls N (operations per sample); -1: program default (may be auto-calibrated) */
@@ -48,8 +49,8 @@ typedef struct bench_args {
 
 /*
  * Parses argv. `allowed` is a string of the option groups the program accepts ("a" --attached, "e" --exec-us,
- * "s" --size, "v" --vnc, "z" --sizes, "c" --calls, "p" a positional path); --json, --samples, --warmup and
- * --help are always accepted. On a bad argument prints usage to stderr and exits 2; on --help prints usage and exits 0.
+ * "s" --size, "v" --vnc, "z" --sizes, "c" --calls, "p" a positional path); --json, --samples, --warmup,
+ * --threaded and --help are always accepted. On a bad argument prints usage to stderr and exits 2; on --help prints usage and exits 0.
  */
 void bench_parse_args(int argc, char **argv, const char *allowed, const char *usage, bench_args_t *args);
 

@@ -1,0 +1,62 @@
+package dev.neuron4j.bench;
+
+import dev.neuron4j.NeuronRuntime;
+import dev.neuron4j.nrt.global.nrt;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.IntPointer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Trivial call: {@code nrt_get_visible_vnc_count(&n)} through the JavaCPP binding
+ * ({@code dev.neuron4j.nrt.global.nrt}, a pre-allocated {@link IntPointer}) after {@code nrt_init}; its C twin is
+ * {@code native/bench/call_loop}. Goal: binding ≤ C + 5 ns. On JDK 22+ {@code FfmCallBench} adds the same call
+ * through FFM (plain and {@code Linker.Option.critical}) in the same JMH run.
+ *
+ * <p>HOW TO RUN THIS TEST: {@code benchmarks/run.sh --quick}, or {@code java ... -jar benchmarks.jar CallBench}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+@Fork(1)
+public class CallBench {
+    private NeuronRuntime runtime;
+    private IntPointer count;
+    private int javaField = 2;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        runtime = NeuronRuntime.open();
+        count = new IntPointer(1);
+        int status = nrt.nrt_get_visible_vnc_count(count);
+        if (status != 0 || count.get() < 1) {
+            throw new IllegalStateException("nrt_get_visible_vnc_count: status " + status);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        count.close();
+        runtime.close();
+    }
+
+    /** JMH's floor: a field read. */
+    @Benchmark
+    public int baseline() {
+        return javaField;
+    }
+
+    /** The JavaCPP-generated binding: one JNI call, returns the status (reading n would be a second call). */
+    @Benchmark
+    public int binding() {
+        return nrt.nrt_get_visible_vnc_count(count);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.neuron4j.bench;
+
+import dev.neuron4j.Binding;
+import dev.neuron4j.NeffModel;
+import dev.neuron4j.NeuronRuntime;
+import dev.neuron4j.Placement;
+import dev.neuron4j.nrt.global.nrt;
+import dev.neuron4j.nrt.nrt_model_t;
+import dev.neuron4j.nrt.nrt_tensor_set_t;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Execute overhead: {@code Binding.execute()} (one {@code nrt_execute}) on the emulator's noop NEFF with one
+ * 4 KiB input and one 4 KiB output, DEVICE tensors bound once. Its C twin is {@code native/bench/execute_loop}
+ * on the same file ({@code noop-4k.neff}), run by run.sh in the same run; the report subtracts the two.
+ * Goal: Java − C ≤ 20 ns per execute and 0 B/op ({@code -prof gc}).
+ *
+ * <p>HOW TO RUN THIS TEST: {@code benchmarks/run.sh --quick} (or, after a build,
+ * {@code java -Dneuron4j.runtime=emulator -Dneuron4j.nrt.path=$PWD/target/emu -Dbench.fixtures=benchmarks/target/fixtures
+ * -jar benchmarks/target/benchmarks.jar ExecuteBench -prof gc}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+@Fork(1)
+public class ExecuteBench {
+    private NeuronRuntime runtime;
+    private NeffModel model;
+    private Binding binding;
+    private nrt_model_t rawModel;
+    private nrt_tensor_set_t rawIn;
+    private nrt_tensor_set_t rawOut;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        runtime = NeuronRuntime.open();
+        model = runtime.load(Fixtures.dir().resolve(Fixtures.NOOP_4K), Placement.core(0));
+        binding = model.newBinding();
+        binding.execute();
+        // The same handles, for the raw binding call (what execute() adds on top of one JNI call).
+        rawModel = (nrt_model_t) field(binding, "modelHandle");
+        rawIn = (nrt_tensor_set_t) field(binding, "inSet");
+        rawOut = (nrt_tensor_set_t) field(binding, "outSet");
+    }
+
+    private static Object field(Object o, String name) {
+        try {
+            Field f = o.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            return f.get(o);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        runtime.close();
+    }
+
+    /** One nrt_execute through the binding: the figure compared with C's execute_loop. */
+    @Benchmark
+    public void execute() {
+        binding.execute();
+    }
+
+    /** The same nrt_execute through the raw JavaCPP binding (no checks, no close guards): the JNI floor. */
+    @Benchmark
+    public int rawExecute() {
+        return nrt.nrt_execute(rawModel, rawIn, rawOut);
+    }
+}
