@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,14 +128,25 @@ class BindingTest {
             long b0 = threads.getCurrentThreadAllocatedBytes();
             long b1 = threads.getCurrentThreadAllocatedBytes();
             long baseline = b1 - b0;
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 10_000; i++) {
-                binding.execute();
-            }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before - baseline;
-            System.out.println("Allocated over 10,000 executions: " + allocated + " bytes (baseline of the "
+            // A JVM event on this thread (a deoptimization re-running code in the interpreter, a class resolved
+            // late) can allocate a few hundred bytes once, which was seen on a loaded machine. An allocation
+            // per execute would show in every window (>= 10,000 bytes), so: every window stays below one
+            // byte per execution, and a window of 10,000 executions allocates exactly nothing.
+            long[] windows = new long[5];
+            int measured = 0;
+            do {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) {
+                    binding.execute();
+                }
+                windows[measured] = threads.getCurrentThreadAllocatedBytes() - before - baseline;
+                assertTrue(windows[measured] < 10_000, "bytes allocated by 10,000 executions: " + windows[measured]);
+            } while (windows[measured++] != 0 && measured < windows.length);
+            System.out.println("Allocated over windows of 10,000 executions: "
+                    + Arrays.toString(Arrays.copyOf(windows, measured)) + " bytes (baseline of the "
                     + "measurement: " + baseline + " bytes)");
-            assertEquals(0, allocated, "bytes allocated by 10,000 executions");
+            assertEquals(0, windows[measured - 1], "bytes allocated by 10,000 executions, in every window: "
+                    + Arrays.toString(Arrays.copyOf(windows, measured)));
         }
     }
 
