@@ -48,10 +48,24 @@ public final class ChildJvm {
         return builder(mainClass, env, sysProps, args).redirectErrorStream(true).start();
     }
 
+    /** JVM options of the children started by this thread (e.g. a fixed heap), set by {@link #withJvmOptions}. */
+    private static final ThreadLocal<List<String>> JVM_OPTIONS = ThreadLocal.withInitial(List::of);
+
+    /** Runs {@code body} with extra JVM options for the children it starts from this thread. */
+    public static <T> T withJvmOptions(List<String> options, java.util.concurrent.Callable<T> body) throws Exception {
+        JVM_OPTIONS.set(List.copyOf(options));
+        try {
+            return body.call();
+        } finally {
+            JVM_OPTIONS.remove();
+        }
+    }
+
     private static ProcessBuilder builder(Class<?> mainClass, Map<String, String> env, Map<String, String> sysProps,
             String... args) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS.get());
         if (Runtime.version().feature() >= 22) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
