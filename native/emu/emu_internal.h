@@ -69,6 +69,44 @@ NRT_STATUS emu_config_core_request(uint32_t total, emu_core_request_t *request);
 
 int emu_version_cmp(const emu_version_t *a, uint64_t major, uint64_t minor, uint64_t patch, uint64_t maintenance);
 
+/* ---- fault injection (faults.c; NEURON4J_EMU_FAULTS, grammar in native/emu/README.md) ---- */
+
+typedef enum emu_fault_call {
+    EMU_FAULT_INIT = 0,
+    EMU_FAULT_LOAD,
+    EMU_FAULT_EXECUTE,          /* nrt_execute and nrt_execute_repeat */
+    EMU_FAULT_TENSOR_ALLOCATE,  /* nrt_tensor_allocate */
+    EMU_FAULT_TENSOR_READ,      /* nrt_tensor_read */
+    EMU_FAULT_TENSOR_WRITE,     /* nrt_tensor_write */
+    EMU_FAULT_CALLS
+} emu_fault_call_t;
+
+typedef enum emu_fault_trigger {
+    EMU_FAULT_ALWAYS = 0,
+    EMU_FAULT_NTH,    /* only call n */
+    EMU_FAULT_EVERY,  /* calls n, 2n, 3n, ... */
+    EMU_FAULT_AFTER   /* every call after call n */
+} emu_fault_trigger_t;
+
+#define EMU_MAX_FAULTS 16
+#define EMU_FAULT_MAX_HANG_MS 3600000u /* one hour */
+
+typedef struct emu_fault {
+    emu_fault_call_t call;
+    emu_fault_trigger_t trigger;
+    uint64_t n;
+    NRT_STATUS status;   /* the status the call returns, or 0 for a hang */
+    uint64_t hang_ms;    /* execute: how long the execution holds its core */
+    char text[96];       /* the entry as written, for logs */
+} emu_fault_t;
+
+/* Parses a NEURON4J_EMU_FAULTS value (NULL or empty: no faults). NRT_INVALID + ERROR log naming the bad entry. */
+NRT_STATUS emu_faults_parse(const char *text, emu_fault_t *faults, size_t *count);
+/* nrt_init: reads NEURON4J_EMU_FAULTS into emu_rt and resets the call counters (caller holds emu_rt.lock). */
+NRT_STATUS emu_faults_configure(void);
+/* Counts one call of this kind at its fault point; the entry that fires (logged), or NULL. */
+const emu_fault_t *emu_fault_check(emu_fault_call_t call, const char *func);
+
 /* ---- handle registry (registry.c) ---- */
 
 typedef enum emu_kind {
@@ -144,6 +182,10 @@ typedef struct emu_runtime {
     atomic_uint_fast64_t live[EMU_KIND_TENSOR_INFO + 1]; /* by emu_kind_t */
     atomic_uint_fast64_t executions;
     atomic_uint_fast64_t device_bytes[NRT_EMU_MAX_CORES]; /* by global id */
+
+    emu_fault_t faults[EMU_MAX_FAULTS];  /* NEURON4J_EMU_FAULTS, written by nrt_init only */
+    atomic_size_t fault_count;
+    atomic_uint_fast64_t fault_calls[EMU_FAULT_CALLS]; /* calls that reached each fault point */
 } emu_runtime_t;
 
 extern emu_runtime_t emu_rt;

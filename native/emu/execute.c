@@ -301,8 +301,31 @@ static void sleep_until(emu_core_t *core, const struct timespec *deadline)
     }
 }
 
+/*
+ * An injected hang (NEURON4J_EMU_FAULTS execute:...:hang_ms=M): the execution holds its core for M ms before
+ * it computes. If that would end after the call's deadline (NEURON_RT_EXEC_TIMEOUT from the call's start),
+ * the execution is abandoned at the deadline: the core is released, the outputs are not written and the
+ * call returns NRT_TIMEOUT. Either way the model and core work normally for the next execution.
+ */
+static NRT_STATUS hang(emu_core_t *core, const nrt_model_t *model, const struct timespec *start,
+                       const struct timespec *deadline, uint64_t hang_ms, const char *func)
+{
+    struct timespec until = *start;
+    add_us(&until, hang_ms * 1000);
+    if (before(deadline, &until)) {
+        sleep_until(core, deadline);
+        emu_log(EMU_LOG_ERROR, func, "'%s' ran longer than NEURON_RT_EXEC_TIMEOUT=%llu s on core %u (injected hang "
+                "of %llu ms): abandoned", model->neff.name, (unsigned long long)model->exec_timeout_s, model->vnc,
+                (unsigned long long)hang_ms);
+        return NRT_TIMEOUT;
+    }
+    sleep_until(core, &until);
+    return NRT_SUCCESS;
+}
+
 /* Waits for the core, runs, holds the core until the device time is over, then releases it. */
-static NRT_STATUS run_on_core(const nrt_model_t *model, const binding_t *b, int repeat, const char *func)
+static NRT_STATUS run_on_core(const nrt_model_t *model, const binding_t *b, int repeat, uint64_t hang_ms,
+                              const char *func)
 {
     emu_core_t *core = &emu_rt.cores[model->global_core];
     struct timespec wait_until, start, now;
@@ -313,8 +336,16 @@ static NRT_STATUS run_on_core(const nrt_model_t *model, const binding_t *b, int 
                 model->neff.name, (unsigned long long)model->exec_timeout_s, model->vnc);
         return NRT_TIMEOUT;
     }
-    NRT_STATUS status = run_repeated(&model->neff, b, repeat);
     struct timespec device_end = start;
+    if (hang_ms > 0) {
+        if (hang(core, model, &start, &wait_until, hang_ms, func) != NRT_SUCCESS) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            emu_core_release(core, &now);
+            return NRT_TIMEOUT;
+        }
+        add_us(&device_end, hang_ms * 1000);
+    }
+    NRT_STATUS status = run_repeated(&model->neff, b, repeat);
     add_us(&device_end, model->neff.exec_us * (uint64_t)repeat);
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (before(&now, &device_end))
@@ -343,9 +374,12 @@ static NRT_STATUS execute_bound(const nrt_model_t *model, emu_obj_t *in_set, emu
     }
     binding_t b;
     NRT_STATUS status = bind(neff, in_set, out_set, func, &b);
+    const emu_fault_t *fault = NULL;
+    if (status == NRT_SUCCESS && (fault = emu_fault_check(EMU_FAULT_EXECUTE, func)) != NULL && fault->status != 0)
+        status = fault->status; /* injected: nothing runs, the outputs are untouched */
     if (status == NRT_SUCCESS) {
         warn_compiled_once(neff, func);
-        status = run_on_core(model, &b, repeat, func);
+        status = run_on_core(model, &b, repeat, fault != NULL ? fault->hang_ms : 0, func);
     }
     for (size_t j = 0; j < b.count && status == NRT_SUCCESS; j++)
         if (!neff->io[j].is_input)

@@ -89,6 +89,9 @@ static NRT_STATUS place_model(int32_t vnc, int32_t vnc_count, uint32_t *placed)
 static NRT_STATUS load_model(const void *neff_bytes, size_t size, int32_t vnc, int32_t vnc_count, const char *func,
                              nrt_model_t **out)
 {
+    const emu_fault_t *fault = emu_fault_check(EMU_FAULT_LOAD, func);
+    if (fault != NULL)
+        return fault->status;
     nrt_model_t *model = calloc(1, sizeof *model);
     if (model == NULL)
         return NRT_RESOURCE;

@@ -193,7 +193,14 @@ static NRT_STATUS init_locked(void)
         (status = emu_config_hbm_bytes(&emu_rt.hbm_bytes)) != NRT_SUCCESS ||
         (status = emu_config_version(&emu_rt.version)) != NRT_SUCCESS ||
         (status = emu_config_core_request(emu_rt.total_cores, &request)) != NRT_SUCCESS ||
-        (status = state_dir(dir, sizeof dir)) != NRT_SUCCESS ||
+        (status = emu_faults_configure()) != NRT_SUCCESS)
+        return status;
+    const emu_fault_t *fault = emu_fault_check(EMU_FAULT_INIT, "nrt_init");
+    if (fault != NULL) {
+        atomic_store(&emu_rt.fault_count, 0);
+        return fault->status;
+    }
+    if ((status = state_dir(dir, sizeof dir)) != NRT_SUCCESS ||
         (status = claim_request(dir, &request, &emu_rt.first_core)) != NRT_SUCCESS)
         return status;
     emu_rt.visible_count = request.count;

@@ -176,6 +176,9 @@ NRT_EMU_EXPORT NRT_STATUS nrt_tensor_allocate(nrt_tensor_placement_t tensor_plac
         return NRT_INVALID;
     if ((status = check_allocation(tensor_placement, vnc, size, &core)) != NRT_SUCCESS)
         return status;
+    const emu_fault_t *fault = emu_fault_check(EMU_FAULT_TENSOR_ALLOCATE, func);
+    if (fault != NULL)
+        return fault->status;
     if (core >= 0 && emu_device_reserve((uint32_t)core, size) != NRT_SUCCESS) {
         emu_log(EMU_LOG_ERROR, func, "core %d has not %zu bytes of device memory left for '%s'", vnc, size,
                 name ? name : "");
@@ -218,7 +221,7 @@ NRT_EMU_EXPORT void nrt_tensor_free(nrt_tensor_t **tensor)
 typedef void (*tensor_access_fn)(unsigned char *data, void *arg, size_t size);
 
 static NRT_STATUS tensor_access(const nrt_tensor_t *tensor, const char *func, bool need_buffer, const void *buffer,
-                                uint64_t offset, uint64_t size, tensor_access_fn fn, void *arg)
+                                uint64_t offset, uint64_t size, tensor_access_fn fn, void *arg, int fault_call)
 {
     NRT_STATUS status = emu_check_ready(func);
     emu_obj_t *obj;
@@ -230,8 +233,11 @@ static NRT_STATUS tensor_access(const nrt_tensor_t *tensor, const char *func, bo
         emu_log(EMU_LOG_ERROR, func, "NULL buffer");
         status = NRT_INVALID;
     } else if ((status = emu_tensor_view(t, func, &view)) == NRT_SUCCESS) {
+        const emu_fault_t *fault;
         if (in_bounds(view.size, offset, size)) {
-            if (fn != NULL)
+            if (fault_call >= 0 && (fault = emu_fault_check((emu_fault_call_t)fault_call, func)) != NULL)
+                status = fault->status; /* injected: nothing is copied */
+            else if (fn != NULL)
                 fn(view.data + offset, arg, (size_t)size);
         } else {
             emu_log(EMU_LOG_ERROR, func, "[%llu, +%llu) is outside tensor '%s' of %zu bytes",
@@ -263,19 +269,20 @@ static void fill(unsigned char *data, void *value, size_t size)
  * NRT_UNINITIALIZED / NRT_CLOSED. */
 NRT_EMU_EXPORT NRT_STATUS nrt_tensor_read(const nrt_tensor_t *tensor, void *buf, size_t offset, size_t size)
 {
-    return tensor_access(tensor, "nrt_tensor_read", true, buf, offset, size, copy_out, buf);
+    return tensor_access(tensor, "nrt_tensor_read", true, buf, offset, size, copy_out, buf, EMU_FAULT_TENSOR_READ);
 }
 
 /* Returns as nrt_tensor_read. */
 NRT_EMU_EXPORT NRT_STATUS nrt_tensor_write(nrt_tensor_t *tensor, const void *buf, size_t offset, size_t size)
 {
-    return tensor_access(tensor, "nrt_tensor_write", true, buf, offset, size, copy_in, (void *)buf);
+    return tensor_access(tensor, "nrt_tensor_write", true, buf, offset, size, copy_in, (void *)buf,
+                         EMU_FAULT_TENSOR_WRITE);
 }
 
 /* Sets the range to (unsigned char)value. Returns as nrt_tensor_read. */
 NRT_EMU_EXPORT NRT_STATUS nrt_tensor_memset(nrt_tensor_t *tensor, uint64_t offset, int value, size_t size)
 {
-    return tensor_access(tensor, "nrt_tensor_memset", false, NULL, offset, size, fill, &value);
+    return tensor_access(tensor, "nrt_tensor_memset", false, NULL, offset, size, fill, &value, -1);
 }
 
 /* Checks (apply = false) or performs (apply = true) every op of one batch. */
@@ -288,7 +295,8 @@ static NRT_STATUS batch_run(const nrt_tensor_batch_t *batch, bool write, bool ap
     tensor_access_fn fn = !apply ? NULL : write ? copy_in : copy_out;
     for (uint32_t i = 0; i < batch->num_ops; i++) {
         const nrt_tensor_batch_op_t *op = &batch->ops[i];
-        NRT_STATUS status = tensor_access(batch->tensor, func, true, op->buffer, op->offset, op->size, fn, op->buffer);
+        NRT_STATUS status =
+            tensor_access(batch->tensor, func, true, op->buffer, op->offset, op->size, fn, op->buffer, -1);
         if (status != NRT_SUCCESS)
             return status;
     }

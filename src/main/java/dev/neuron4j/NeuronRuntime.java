@@ -133,9 +133,8 @@ public final class NeuronRuntime implements AutoCloseable {
                 RuntimeVersion version = readVersion();
                 boolean emulated = version.detail().contains(EMULATOR_DETAIL);
                 checkKind(wanted, emulated, library, version);
-                NeuronException.check("nrt_init", nrt.nrt_init(nrt.NRT_FRAMEWORK_TYPE_NO_FW, "", ""),
-                        "libnrt " + library + (options.environment().isEmpty() ? ""
-                                : " with " + options.environment()));
+                int initStatus = nrt.nrt_init(nrt.NRT_FRAMEWORK_TYPE_NO_FW, "", "");
+                NeuronException.check("nrt_init", initStatus, initContext(initStatus, library, options));
                 NeuronRuntime runtime;
                 try {
                     int total = count("nrt_get_total_vnc_count", true);
@@ -157,6 +156,31 @@ public final class NeuronRuntime implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** What a failed nrt_init names: the library and options, and for NRT_RESOURCE the cores asked for. */
+    private static String initContext(int status, String library, RuntimeOptions options) {
+        String context = "libnrt " + library + (options.environment().isEmpty() ? "" : " with "
+                + options.environment());
+        if (status != NrtStatus.RESOURCE.code()) {
+            return context;
+        }
+        String visible = Posix.getenvString("NEURON_RT_VISIBLE_CORES");
+        String number = Posix.getenvString("NEURON_RT_NUM_CORES");
+        String asked;
+        if (visible != null) {
+            asked = "cores " + visible + " (NEURON_RT_VISIBLE_CORES=" + visible + ")";
+        } else if (number != null && !number.isEmpty()) {
+            asked = number + " free contiguous core(s) (NEURON_RT_NUM_CORES=" + number + ")";
+        } else {
+            int[] total = new int[1];
+            asked = nrt.nrt_get_total_vnc_count(total) == 0 && total[0] > 0
+                    ? "all cores 0-" + (total[0] - 1) + " (NEURON_RT_VISIBLE_CORES and NEURON_RT_NUM_CORES unset)"
+                    : "all cores (NEURON_RT_VISIBLE_CORES and NEURON_RT_NUM_CORES unset)";
+        }
+        return "the NeuronCores requested, " + asked + ", are not available: another process holds at least one"
+                + " of them (libnrt gives each core to one process). Choose other cores with NEURON_RT_VISIBLE_CORES"
+                + " (RuntimeOptions.builder().visibleCores(first, count)), or stop the other process; " + context;
     }
 
     private static Map<String, String> applyEnvironment(Map<String, String> env) {

@@ -1,7 +1,8 @@
 package dev.neuron4j;
 
 /** Main class for child JVMs: {@code open} opens the runtime with defaults
- * and prints what happened; {@code specs <neff>} prints a model's specs. */
+ * and prints what happened; {@code specs <neff>} prints a model's specs; {@code hold <first> <count>} holds
+ * those cores until its standard input closes. */
 public final class RuntimeProbe {
     private RuntimeProbe() {}
 
@@ -18,6 +19,19 @@ public final class RuntimeProbe {
                     System.out.println("spec." + s.name() + "=" + s);
                 }
             }
+        }
+        if (args[0].equals("hold")) {
+            // Holds cores <first>..<first+count-1> until standard input closes.
+            RuntimeOptions options = RuntimeOptions.builder().visibleCores(Integer.parseInt(args[1]),
+                    Integer.parseInt(args[2])).build();
+            try (NeuronRuntime runtime = NeuronRuntime.open(options)) {
+                System.out.println("holding=" + runtime.visibleCores());
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // wait for EOF
+                }
+            }
+            System.out.println("released=true");
         }
         if (args[0].equals("open")) {
             try (NeuronRuntime runtime = NeuronRuntime.open()) {

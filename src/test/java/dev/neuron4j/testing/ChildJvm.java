@@ -36,8 +36,36 @@ public final class ChildJvm {
      */
     public static Result run(Class<?> mainClass, Map<String, String> env, Map<String, String> sysProps,
             String... args) throws IOException, InterruptedException {
+        return run(60, mainClass, env, sysProps, args);
+    }
+
+    /**
+     * Starts {@code mainClass} without waiting: the caller talks to it through its standard streams and must
+     * end it (closing its standard input, then {@link Process#waitFor}, else {@link Process#destroyForcibly}).
+     */
+    public static Process start(Class<?> mainClass, Map<String, String> env, Map<String, String> sysProps,
+            String... args) throws IOException {
+        return builder(mainClass, env, sysProps, args).redirectErrorStream(true).start();
+    }
+
+    /** JVM options of the children started by this thread (e.g. a fixed heap), set by {@link #withJvmOptions}. */
+    private static final ThreadLocal<List<String>> JVM_OPTIONS = ThreadLocal.withInitial(List::of);
+
+    /** Runs {@code body} with extra JVM options for the children it starts from this thread. */
+    public static <T> T withJvmOptions(List<String> options, java.util.concurrent.Callable<T> body) throws Exception {
+        JVM_OPTIONS.set(List.copyOf(options));
+        try {
+            return body.call();
+        } finally {
+            JVM_OPTIONS.remove();
+        }
+    }
+
+    private static ProcessBuilder builder(Class<?> mainClass, Map<String, String> env, Map<String, String> sysProps,
+            String... args) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS.get());
         if (Runtime.version().feature() >= 22) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
@@ -55,7 +83,13 @@ public final class ChildJvm {
                 builder.environment().put(k, v);
             }
         });
-        Process process = builder.start();
+        return builder;
+    }
+
+    /** As {@link #run(Class, Map, Map, String...)}, killing the child after {@code timeoutSeconds}. */
+    public static Result run(int timeoutSeconds, Class<?> mainClass, Map<String, String> env,
+            Map<String, String> sysProps, String... args) throws IOException, InterruptedException {
+        Process process = builder(mainClass, env, sysProps, args).start();
         process.getOutputStream().close();
         // Small outputs only: read both streams fully after the child ends would risk a full pipe, so drain.
         var out = process.getInputStream();
@@ -69,12 +103,25 @@ public final class ChildJvm {
             }
         });
         errReader.start();
-        String outText = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("child JVM " + mainClass.getName() + " timed out");
+        var outText = new java.util.concurrent.CompletableFuture<String>();
+        Thread outReader = new Thread(() -> {
+            try {
+                outText.complete(new String(out.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                outText.complete("<" + e + ">");
+            }
+        });
+        outReader.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            outReader.join();
+            errReader.join();
+            throw new IllegalStateException("child JVM " + mainClass.getName() + " " + List.of(args)
+                    + " timed out after " + timeoutSeconds + " s (a hang)\n--- stdout\n" + outText.join()
+                    + "--- stderr\n" + errText.join());
         }
+        outReader.join();
         errReader.join();
-        return new Result(process.exitValue(), outText, errText.join());
+        return new Result(process.exitValue(), outText.join(), errText.join());
     }
 }
