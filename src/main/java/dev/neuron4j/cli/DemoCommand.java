@@ -46,7 +46,6 @@ final class DemoCommand extends BaseCommand {
     protected int execute() throws Exception {
         PrintWriter out = out();
         if (file != null) {
-            ModelFile.detect(file);
             if (ModelFile.detect(file) != ModelFile.NEFF) {
                 throw new CliException("demo runs NEFF files; for TorchScript use: neuron4j bench " + file
                         + " --input NAME=PATH.npy ...");

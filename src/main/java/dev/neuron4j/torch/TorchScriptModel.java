@@ -142,19 +142,9 @@ public final class TorchScriptModel implements Model {
     public static TorchScriptModel load(Path file, List<TensorSpec> inputs) {
         Objects.requireNonNull(file, "file");
         List<TensorSpec> specs = List.copyOf(inputs);
-        TorchLibraries.load();
         Path absolute = file.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(absolute)) {
-            throw new TorchModelException("TorchScript model file " + absolute + " does not exist or is not a "
-                    + "regular file");
-        }
         long start = System.nanoTime();
-        NativeModule module;
-        try {
-            module = NativeModule.load(absolute.toString());
-        } catch (RuntimeException e) {
-            throw Diagnosis.loadFailure(absolute, e);
-        }
+        NativeModule module = openModule(absolute);
         try {
             List<TensorSpec> ordered = matchInputs(absolute, module.arguments(), specs);
             TorchScriptModel model = new TorchScriptModel(absolute, module, ordered);
@@ -164,6 +154,20 @@ public final class TorchScriptModel implements Model {
         } catch (RuntimeException | Error e) {
             module.close();
             throw e;
+        }
+    }
+
+    /** Loads libtorch (once) and the file's module; the caller closes the module. */
+    private static NativeModule openModule(Path absolute) {
+        TorchLibraries.load();
+        if (!Files.isRegularFile(absolute)) {
+            throw new TorchModelException("TorchScript model file " + absolute + " does not exist or is not a "
+                    + "regular file");
+        }
+        try {
+            return NativeModule.load(absolute.toString());
+        } catch (RuntimeException e) {
+            throw Diagnosis.loadFailure(absolute, e);
         }
     }
 
@@ -180,18 +184,8 @@ public final class TorchScriptModel implements Model {
      */
     public static TorchScriptSignature describe(Path file) {
         Objects.requireNonNull(file, "file");
-        TorchLibraries.load();
         Path absolute = file.toAbsolutePath().normalize();
-        if (!Files.isRegularFile(absolute)) {
-            throw new TorchModelException("TorchScript model file " + absolute + " does not exist or is not a "
-                    + "regular file");
-        }
-        NativeModule module;
-        try {
-            module = NativeModule.load(absolute.toString());
-        } catch (RuntimeException e) {
-            throw Diagnosis.loadFailure(absolute, e);
-        }
+        NativeModule module = openModule(absolute);
         try {
             List<TorchScriptSignature.Argument> args = new ArrayList<>();
             for (NativeModule.Arg arg : module.arguments()) {
