@@ -10,6 +10,7 @@ import dev.neuron4j.npy.NpyArray;
 import dev.neuron4j.torch.TorchTestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,24 @@ class RunCommandTest {
         NpyArray out = Npy.read(dir.resolve("output0.npy"));
         assertEquals(DataType.FLOAT16, out.dataType());
         assertArrayEquals(new long[] {128, 128}, out.shape());
+    }
+
+    @Test
+    void corruptedModelFilesFailInOneLine(@TempDir Path dir) throws Exception {
+        byte[] neff = Files.readAllBytes(Cli.neffDir().resolve("matmul_small.neff"));
+        byte[] flipped = neff.clone();
+        flipped[1024 + 100] ^= 0x5A; // inside the gzip'd archive
+        Path truncated = Files.write(dir.resolve("truncated.neff"), Arrays.copyOf(neff, neff.length / 2));
+        Path corrupted = Files.write(dir.resolve("corrupted.neff"), flipped);
+        Path text = Files.writeString(dir.resolve("notes.neff"), "hello, not a model\n");
+        String o = dir.resolve("out").toString();
+        InspectCommandTest.assertFails(Cli.run("run", truncated.toString(), "--random-inputs", "-o", o),
+                "truncated.neff");
+        InspectCommandTest.assertFails(Cli.run("run", corrupted.toString(), "--random-inputs", "-o", o),
+                "corrupted.neff");
+        InspectCommandTest.assertFails(Cli.run("run", text.toString(), "--random-inputs", "-o", o),
+                "is not a NEFF");
+        InspectCommandTest.assertFails(Cli.run("inspect", corrupted.toString()), "corrupted.neff");
     }
 
     @Test
