@@ -188,9 +188,11 @@ public final class Tensor implements AutoCloseable {
                 return;
             }
             if (buffer.isDirect()) {
-                try (BytePointer p = new BytePointer(buffer)) {
-                    call(write, p, offset, n);
-                }
+                // The ByteBuffer form of the binding: JNI takes the address (plus the position) itself, so
+                // nothing is allocated on the Java heap per call.
+                int status = write ? nrt.nrt_tensor_write(resource.handle, buffer, offset, n)
+                        : nrt.nrt_tensor_read(resource.handle, buffer, offset, n);
+                check(write, status, offset, n);
                 return;
             }
             int chunk = (int) Math.min(n, 1 << 20);
@@ -219,6 +221,13 @@ public final class Tensor implements AutoCloseable {
     private void call(boolean write, BytePointer p, long offset, long n) {
         int status = write ? nrt.nrt_tensor_write(resource.handle, p, offset, n)
                 : nrt.nrt_tensor_read(resource.handle, p, offset, n);
+        check(write, status, offset, n);
+    }
+
+    private void check(boolean write, int status, long offset, long n) {
+        if (status == 0) {
+            return; // no message built on success
+        }
         NeuronException.check(write ? "nrt_tensor_write" : "nrt_tensor_read", status,
                 "tensor '" + name + "', " + n + " bytes at offset " + offset);
     }

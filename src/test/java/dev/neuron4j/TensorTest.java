@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
 import dev.neuron4j.nrt.emu.nrt_emu_counters_t;
 import dev.neuron4j.testing.Emu;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +37,55 @@ class TensorTest {
             runtime.close();
         }
         TestRuntime.assertNoLiveObjects();
+    }
+
+    /**
+     * {@code write} and {@code read} with direct buffers allocate nothing on the Java heap: measured with the
+     * thread's allocation counter over windows of 10,000 write+read pairs after a warm-up, as
+     * {@code BindingTest.executeAllocatesNothing} does (a one-off JVM event may allocate a few hundred bytes in
+     * one window; an allocation per call would show in every window).
+     */
+    @Test
+    void directBufferReadsAndWritesAllocateNothing() {
+        try (Tensor t = runtime.allocateTensor("dev", 4096, 0)) {
+            ByteBuffer src = ByteBuffer.allocateDirect(1024).order(ByteOrder.nativeOrder());
+            ByteBuffer dst = ByteBuffer.allocateDirect(1024).order(ByteOrder.nativeOrder());
+            src.putFloat(0, 42f);
+            ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+            for (int i = 0; i < 20_000; i++) {
+                t.write(i & 3072, src);
+                t.read(i & 3072, dst);
+            }
+            long b0 = threads.getCurrentThreadAllocatedBytes();
+            long b1 = threads.getCurrentThreadAllocatedBytes();
+            long baseline = b1 - b0;
+            long[] windows = new long[5];
+            int measured = 0;
+            do {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) {
+                    t.write(i & 3072, src);
+                    t.read(i & 3072, dst);
+                }
+                windows[measured] = threads.getCurrentThreadAllocatedBytes() - before - baseline;
+                assertTrue(windows[measured] < 10_000, "bytes allocated by 10,000 writes+reads: " + windows[measured]);
+            } while (windows[measured++] != 0 && measured < windows.length);
+            System.out.println("Allocated over windows of 10,000 direct writes+reads: "
+                    + Arrays.toString(Arrays.copyOf(windows, measured)) + " bytes (baseline of the measurement: "
+                    + baseline + " bytes)");
+            assertEquals(0, windows[measured - 1], "bytes allocated by 10,000 writes+reads, in every window: "
+                    + Arrays.toString(Arrays.copyOf(windows, measured)));
+            assertEquals(42f, dst.getFloat(0));
+            assertEquals(0, src.position());
+            assertEquals(0, dst.position());
+            // The bytes used start at each buffer's position.
+            src.putFloat(4, 7f).position(4).limit(8);
+            t.write(0, src);
+            dst.putFloat(8, 0f).position(8).limit(12);
+            t.read(0, dst);
+            assertEquals(7f, dst.getFloat(8));
+            assertEquals(8, dst.position());
+        }
     }
 
     @Test

@@ -2,21 +2,23 @@ package dev.neuron4j.torch;
 
 import dev.neuron4j.DataType;
 import dev.neuron4j.TensorSpec;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Argument;
 import org.bytedeco.pytorch.ClassType;
 import org.bytedeco.pytorch.Function;
 import org.bytedeco.pytorch.FunctionSchema;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.NamedIValue;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.Type;
@@ -28,9 +30,10 @@ import org.bytedeco.pytorch.named_attribute_list;
 
 /**
  * The libtorch side of a {@link TorchScriptModel}: one {@code torch::jit::Module} in eval mode, the schema
- * of its {@code forward}, and forward calls with zero-copy inputs. Every temporary native object of a call
- * lives in a {@link PointerScope} closed before the call returns; only the output tensors outlive it, owned
- * by the returned {@link Outputs}.
+ * of its {@code forward}, and forward calls with zero-copy inputs. A call's native inputs are kept in an
+ * input slot for the next call with the same buffers and freed with the module; every other temporary
+ * native object of a call is freed before it returns; only the outputs outlive it, owned by the returned
+ * {@link Outputs}.
  *
  * <p>Not public: the public classes must load without PyTorch on the classpath.
  */
@@ -142,7 +145,131 @@ final class NativeModule implements AutoCloseable {
     }
 
     /**
+     * The native inputs of one call (a from_blob tensor per buffer and the argument vector), kept for the next
+     * call that passes the same buffer objects at the same positions: then nothing native is created for the
+     * inputs. A slot is used by one call at a time (see {@link #takeSlot()}); it holds its buffers weakly, so
+     * it keeps no caller memory reachable, and a buffer that was collected can never match again.
+     */
+    private static final class InputSlot {
+        private WeakReference<ByteBuffer>[] buffers;
+        private int[] positions;
+        private Tensor[] tensors;
+        private IValueVector vector;
+
+        /** Makes the slot's tensors wrap {@code buffers}: reuses them if they already do, else rebuilds. */
+        IValueVector prepare(InputTemplate[] templates, ByteBuffer[] current) {
+            if (!matches(templates, current)) {
+                rebuild(templates, current);
+            }
+            return vector;
+        }
+
+        private boolean matches(InputTemplate[] templates, ByteBuffer[] current) {
+            if (vector == null || buffers.length != current.length) {
+                return false;
+            }
+            for (int i = 0; i < current.length; i++) {
+                if (buffers[i].get() != current[i] || positions[i] != current[i].position()) {
+                    return false;
+                }
+                // A model may change an argument's metadata in place (unsqueeze_, t_, resize_): then rebuild.
+                Tensor t = tensors[i];
+                long[] shape = templates[i].shape;
+                if (t.dim() != shape.length || !t.is_contiguous()) {
+                    return false;
+                }
+                for (int d = 0; d < shape.length; d++) {
+                    if (t.size(d) != shape[d]) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void rebuild(InputTemplate[] templates, ByteBuffer[] current) {
+            close();
+            int n = current.length;
+            WeakReference<ByteBuffer>[] refs = new WeakReference[n];
+            int[] pos = new int[n];
+            Tensor[] created = new Tensor[n];
+            // Our own scope, so that nothing here is attached to a scope the caller may have open.
+            try (PointerScope scope = new PointerScope()) {
+                IValue[] values = new IValue[n];
+                for (int i = 0; i < n; i++) {
+                    Tensor tensor = torch.from_blob(new BytePointer(current[i]), templates[i].shape,
+                            templates[i].options);
+                    scope.detach(tensor.retainReference());
+                    created[i] = tensor;
+                    values[i] = new IValue(tensor);
+                    refs[i] = new WeakReference<>(current[i]);
+                    pos[i] = current[i].position();
+                }
+                IValueVector v = new IValueVector(values);
+                scope.detach(v.retainReference());
+                vector = v;
+            } catch (RuntimeException | Error e) {
+                for (Tensor t : created) {
+                    if (t != null) {
+                        t.releaseReference();
+                    }
+                }
+                throw e;
+            }
+            tensors = created;
+            buffers = refs;
+            positions = pos;
+        }
+
+        void close() {
+            if (vector != null) {
+                vector.releaseReference();
+                for (Tensor t : tensors) {
+                    t.releaseReference();
+                }
+            }
+            vector = null;
+            tensors = null;
+            buffers = null;
+            positions = null;
+        }
+    }
+
+    /** Idle input slots; a call takes one (preferably the one its thread used last) and puts it back. */
+    private final AtomicReferenceArray<InputSlot> slots =
+            new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+
+    private InputSlot takeSlot() {
+        int n = slots.length();
+        int home = (int) (Thread.currentThread().getId() % n);
+        for (int k = 0; k < n; k++) {
+            InputSlot slot = slots.getAndSet((home + k) % n, null);
+            if (slot != null) {
+                return slot;
+            }
+        }
+        return new InputSlot();
+    }
+
+    private void giveBack(InputSlot slot) {
+        int n = slots.length();
+        int home = (int) (Thread.currentThread().getId() % n);
+        for (int k = 0; k < n; k++) {
+            if (slots.compareAndSet((home + k) % n, null, slot)) {
+                return;
+            }
+        }
+        slot.close(); // more calls at once than slots: this one is not kept
+    }
+
+    /**
      * Runs forward on tensors wrapped zero-copy around the buffers (between position and limit).
+     *
+     * <p>Creates no native input object when the buffers are the ones of an earlier call (same objects, same
+     * positions; see {@link InputSlot}), and switches gradients off for the call on this thread as
+     * {@code NoGradGuard} does, without creating one. When forward returns one contiguous CPU tensor, the
+     * returned IValue itself owns it (no copy, no scope); other results go through a {@link PointerScope}.
      *
      * @param templates one per buffer, in forward's argument order
      * @param buffers direct buffers, already checked for size
@@ -151,17 +278,51 @@ final class NativeModule implements AutoCloseable {
      * @throws IllegalArgumentException if forward returns something other than tensors
      */
     Outputs forward(InputTemplate[] templates, ByteBuffer[] buffers) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            IValue[] values = new IValue[buffers.length];
-            for (int i = 0; i < buffers.length; i++) {
-                Tensor tensor = torch.from_blob(new BytePointer(buffers[i]), templates[i].shape,
-                        templates[i].options);
-                values[i] = new IValue(tensor);
+        InputSlot slot = takeSlot();
+        IValue result;
+        try {
+            IValueVector inputs;
+            try {
+                inputs = slot.prepare(templates, buffers);
+            } catch (RuntimeException | Error e) {
+                slot.close();
+                throw e;
             }
-            IValue result = module.forward(new IValueVector(values));
-            List<Tensor> tensors = new ArrayList<>();
-            collect(result, tensors);
-            return new Outputs(tensors);
+            boolean grad = GradMode.is_enabled();
+            if (grad) {
+                GradMode.set_enabled(false);
+            }
+            try {
+                result = module.forward(inputs);
+            } finally {
+                if (grad) {
+                    GradMode.set_enabled(true);
+                }
+            }
+        } finally {
+            giveBack(slot);
+        }
+        // One reference of ours, whether or not the caller has a PointerScope open (which then holds another).
+        result.retainReference();
+        boolean kept = false;
+        try {
+            if (result.isTensor()) {
+                Tensor tensor = result.toTensor(); // a reference into the IValue, which stays the owner
+                if (tensor.is_cpu() && tensor.is_contiguous()) {
+                    Outputs outputs = new Outputs(result, tensor, null);
+                    kept = true;
+                    return outputs;
+                }
+            }
+            try (PointerScope scope = new PointerScope()) {
+                List<Tensor> tensors = new ArrayList<>();
+                collect(result, tensors);
+                return new Outputs(null, null, tensors.toArray(new Tensor[0]));
+            }
+        } finally {
+            if (!kept) {
+                result.releaseReference();
+            }
         }
     }
 
@@ -226,33 +387,57 @@ final class NativeModule implements AutoCloseable {
         return placed;
     }
 
+    /** Frees the module and the idle input slots; no call may be running (the model's write lock). */
     @Override
     public void close() {
+        for (int i = 0; i < slots.length(); i++) {
+            InputSlot slot = slots.getAndSet(i, null);
+            if (slot != null) {
+                slot.close();
+            }
+        }
         module.releaseReference();
     }
 
-    /** The output tensors of one forward call; closing releases them. */
+    /**
+     * The output tensors of one forward call; closing releases them. Either the IValue forward returned owns
+     * the single output (and {@code single} is a reference into it), or each tensor is an owned copy.
+     */
     static final class Outputs implements AutoCloseable {
-        private final List<Tensor> tensors;
+        private final IValue owner;
+        private final Tensor single;
+        private final Tensor[] tensors;
 
-        Outputs(List<Tensor> tensors) {
+        Outputs(IValue owner, Tensor single, Tensor[] tensors) {
+            this.owner = owner;
+            this.single = single;
             this.tensors = tensors;
         }
 
+        private Tensor tensor(int i) {
+            if (single != null) {
+                if (i != 0) {
+                    throw new IndexOutOfBoundsException("output " + i + " of 1");
+                }
+                return single;
+            }
+            return tensors[i];
+        }
+
         int size() {
-            return tensors.size();
+            return single != null ? 1 : tensors.length;
         }
 
         DataType dataType(int i) {
-            return TorchNatives.dataType(tensors.get(i).scalar_type().intern());
+            return TorchNatives.dataType(tensor(i).scalar_type().intern());
         }
 
         String torchType(int i) {
-            return tensors.get(i).scalar_type().intern().toString();
+            return tensor(i).scalar_type().intern().toString();
         }
 
         long[] shape(int i) {
-            Tensor t = tensors.get(i);
+            Tensor t = tensor(i);
             long[] shape = new long[(int) t.dim()];
             for (int d = 0; d < shape.length; d++) {
                 shape[d] = t.size(d);
@@ -261,32 +446,36 @@ final class NativeModule implements AutoCloseable {
         }
 
         long byteSize(int i) {
-            return tensors.get(i).nbytes();
+            return tensor(i).nbytes();
         }
 
-        /** {@return a view of the tensor's memory, valid until {@link #close()}} */
+        /** {@return a new view of the tensor's memory (native order, position 0), valid until {@link #close()}} */
         ByteBuffer view(int i) {
-            long bytes = byteSize(i);
+            Tensor t = tensor(i);
+            long bytes = t.nbytes();
             if (bytes == 0) {
-                return ByteBuffer.allocateDirect(0);
+                return ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder());
             }
             if (bytes > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("output " + i + " has " + bytes
                         + " bytes, more than a ByteBuffer can view");
             }
-            Pointer data = tensors.get(i).data_ptr();
-            return new BytePointer(data).capacity(bytes).asByteBuffer();
+            return t.data_ptr().capacity(bytes).asByteBuffer(); // asByteBuffer sets native order
         }
 
         /** {@return the address of the tensor's data} */
         long address(int i) {
-            return tensors.get(i).data_ptr().address();
+            return tensor(i).data_ptr().address();
         }
 
         @Override
         public void close() {
-            for (Tensor t : tensors) {
-                t.releaseReference();
+            if (owner != null) {
+                owner.releaseReference();
+            } else {
+                for (Tensor t : tensors) {
+                    t.releaseReference();
+                }
             }
         }
     }

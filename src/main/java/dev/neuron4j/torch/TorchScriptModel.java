@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * ({@code torch.set_num_threads}) avoid oversubscription. {@link #close()} waits for running calls to end;
  * calls after it throw {@link IllegalStateException}.
  *
- * <p><b>Memory.</b> Each call's native temporaries are freed before it returns (a JavaCPP
- * {@code PointerScope}); its outputs are freed when the result is closed. Nothing waits for the garbage
- * collector.
+ * <p><b>Memory.</b> Each call's native temporaries are freed before it returns, except the input tensors
+ * wrapped around the caller's buffers: these are kept (a few per model, holding the buffers only weakly) for
+ * the next call with the same buffers, and freed by {@link #close()}. A call's outputs are freed when its
+ * result is closed. Nothing waits for the garbage collector.
  *
  * <pre>{@code
  * try (TorchScriptModel model = TorchScriptModel.load(Path.of("mlp.pt"),

@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The outputs of one {@link TorchScriptModel#run} call: libtorch tensors exposed as {@link ByteBuffer}
@@ -26,27 +27,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class TorchScriptResult implements AutoCloseable {
+    private static final AtomicIntegerFieldUpdater<TorchScriptResult> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(TorchScriptResult.class, "closed");
+
     private final NativeModule.Outputs outputs;
-    private final List<TensorSpec> specs;
-    private final ByteBuffer[] views;
     private final String modelFile;
     @SuppressWarnings("unused") // keeps the inputs' memory alive while an output may alias it
     private final ByteBuffer[] inputs;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private List<TensorSpec> specs; // made on first use
+    private ByteBuffer[] views; // one per output, made on first use
+    private volatile int closed;
 
     TorchScriptResult(NativeModule.Outputs outputs, ByteBuffer[] inputs, String modelFile) {
         this.outputs = outputs;
         this.inputs = inputs;
         this.modelFile = modelFile;
-        int n = outputs.size();
-        List<TensorSpec> list = new ArrayList<>(n);
-        views = new ByteBuffer[n];
-        for (int i = 0; i < n; i++) {
-            list.add(new TensorSpec(name(i), TensorSpec.Usage.OUTPUT, outputs.dataType(i), outputs.shape(i),
-                    outputs.byteSize(i)));
-            views[i] = outputs.view(i);
-        }
-        specs = Collections.unmodifiableList(list);
     }
 
     /** {@return the name of output {@code index}: {@code "output" + index}} */
@@ -61,7 +56,7 @@ public final class TorchScriptResult implements AutoCloseable {
      */
     public int size() {
         ensureOpen();
-        return views.length;
+        return outputs.size();
     }
 
     /**
@@ -72,6 +67,15 @@ public final class TorchScriptResult implements AutoCloseable {
      */
     public List<TensorSpec> specs() {
         ensureOpen();
+        if (specs == null) {
+            int n = outputs.size();
+            List<TensorSpec> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(new TensorSpec(name(i), TensorSpec.Usage.OUTPUT, outputs.dataType(i), outputs.shape(i),
+                        outputs.byteSize(i)));
+            }
+            specs = Collections.unmodifiableList(list);
+        }
         return specs;
     }
 
@@ -87,7 +91,18 @@ public final class TorchScriptResult implements AutoCloseable {
      */
     public ByteBuffer view(int index) {
         ensureOpen();
-        return views[index].duplicate().order(ByteOrder.nativeOrder());
+        Objects.checkIndex(index, outputs.size());
+        if (views == null) {
+            views = new ByteBuffer[outputs.size()];
+        }
+        ByteBuffer first = views[index];
+        if (first == null) {
+            // The first view is handed out as it is; later ones are fresh duplicates of it.
+            first = outputs.view(index);
+            views[index] = first;
+            return first;
+        }
+        return first.duplicate().clear().order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -100,13 +115,13 @@ public final class TorchScriptResult implements AutoCloseable {
      */
     public ByteBuffer view(String name) {
         ensureOpen();
-        for (int i = 0; i < views.length; i++) {
+        for (int i = 0; i < outputs.size(); i++) {
             if (name(i).equals(name)) {
                 return view(i);
             }
         }
         throw new IllegalArgumentException("Unknown output name " + name + " of " + modelFile
-                + ", expected one of " + specs.stream().map(TensorSpec::name).toList());
+                + ", expected one of " + specs().stream().map(TensorSpec::name).toList());
     }
 
     /**
@@ -119,7 +134,7 @@ public final class TorchScriptResult implements AutoCloseable {
      */
     public float[] copyFloats(int index) {
         ensureOpen();
-        TensorSpec spec = specs.get(index);
+        TensorSpec spec = specs().get(index);
         if (spec.dataType() != dev.neuron4j.DataType.FLOAT32) {
             throw new IllegalArgumentException("Output " + spec + " of " + modelFile + " is not float32 (torch type "
                     + outputs.torchType(index) + ")");
@@ -137,7 +152,7 @@ public final class TorchScriptResult implements AutoCloseable {
 
     /** {@return whether {@link #close()} has been called} */
     public boolean isClosed() {
-        return closed.get();
+        return closed != 0;
     }
 
     /**
@@ -146,13 +161,13 @@ public final class TorchScriptResult implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, 0, 1)) {
             outputs.close();
         }
     }
 
     private void ensureOpen() {
-        if (closed.get()) {
+        if (closed != 0) {
             throw new IllegalStateException("TorchScriptResult of " + modelFile + " is closed");
         }
     }

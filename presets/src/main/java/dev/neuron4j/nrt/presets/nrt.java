@@ -39,7 +39,20 @@ public class nrt implements InfoMapper {
                 // Callback type of the removed implicit-async mode; no function takes it.
                 .put(new Info("NRT_ASYNC_EXEC_STATUS_CALLBACK").skip())
                 // Function-like macros.
-                .put(new Info("NRTA_SEQ_GET_SEQ_NUM", "NRTA_SEQ_GET_XU_ID").skip());
+                .put(new Info("NRTA_SEQ_GET_SEQ_NUM", "NRTA_SEQ_GET_XU_ID").skip())
+                // Tensor copies: besides the generated Pointer form, a ByteBuffer form, so that a direct
+                // buffer is passed without a Pointer object per call (JavaCPP's JNI code takes its address
+                // and adds its position); Tensor.read/write use it for direct buffers only.
+                .put(new Info("nrt_tensor_read").javaText(
+                        "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_tensor_read(@Const nrt_tensor_t tensor, "
+                        + "Pointer buf, @Cast(\"size_t\") long offset, @Cast(\"size_t\") long size);\n"
+                        + "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_tensor_read(@Const nrt_tensor_t tensor, "
+                        + "@Cast(\"void*\") ByteBuffer buf, @Cast(\"size_t\") long offset, @Cast(\"size_t\") long size);\n"))
+                .put(new Info("nrt_tensor_write").javaText(
+                        "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_tensor_write(nrt_tensor_t tensor, "
+                        + "@Const Pointer buf, @Cast(\"size_t\") long offset, @Cast(\"size_t\") long size);\n"
+                        + "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_tensor_write(nrt_tensor_t tensor, "
+                        + "@Cast(\"const void*\") ByteBuffer buf, @Cast(\"size_t\") long offset, @Cast(\"size_t\") long size);\n"));
         // Opaque handles need no entry: "typedef struct nrt_model nrt_model_t" (and nrt_tensor_t) become
         // @Opaque Pointer subclasses, and so does "typedef void nrt_tensor_set_t", so tensor-set arguments
         // are typed (nrt_tensor_set_t, @ByPtrPtr nrt_tensor_set_t) rather than bare Pointers.
