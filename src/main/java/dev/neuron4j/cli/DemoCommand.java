@@ -143,11 +143,11 @@ final class DemoCommand extends BaseCommand {
             out.println("What this means: these are the timings of neuron4j's Java path (input copy, nrt_execute, "
                     + "output copy)");
             if (builtIn) {
-                out.println("against an emulated device that takes " + EXEC_US / 1000.0 + " ms per inference: with "
-                        + runtime.visibleCores() + " core(s) the ceiling is about " + runtime.visibleCores()
-                        * 1_000_000 / EXEC_US + " inf/s, and a second worker per");
-                out.println("copy only queues on its core (same throughput, twice the latency). They are not "
-                        + "hardware results.");
+                out.println("against an emulated device that takes " + EXEC_US / 1000.0 + " ms per inference.");
+                out.println("With " + runtime.visibleCores() + " core(s) the ceiling is about "
+                        + runtime.visibleCores() * 1_000_000 / EXEC_US + " inf/s; a second worker per copy only "
+                        + "queues on its core");
+                out.println("(same throughput, twice the latency). They are not hardware results.");
             } else {
                 out.println("against an emulated device. They are not hardware results.");
             }
