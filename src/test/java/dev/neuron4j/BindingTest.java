@@ -27,10 +27,7 @@ class BindingTest {
 
     @AfterEach
     void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        TestRuntime.assertNoLiveObjects();
+        TestRuntime.closeAndAssertNoLiveObjects(runtime);
     }
 
     private NeffModel addModel(long execMicros) {

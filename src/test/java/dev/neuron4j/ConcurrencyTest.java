@@ -27,10 +27,7 @@ class ConcurrencyTest {
 
     @AfterEach
     void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        TestRuntime.assertNoLiveObjects();
+        TestRuntime.closeAndAssertNoLiveObjects(runtime);
     }
 
     /**

@@ -35,10 +35,7 @@ class ModelReplicasTest {
 
     @AfterEach
     void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        TestRuntime.assertNoLiveObjects();
+        TestRuntime.closeAndAssertNoLiveObjects(runtime);
     }
 
     private Path neff(long execMicros) throws Exception {

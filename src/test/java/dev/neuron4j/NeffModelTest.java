@@ -34,10 +34,7 @@ class NeffModelTest {
 
     @AfterEach
     void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        TestRuntime.assertNoLiveObjects();
+        TestRuntime.closeAndAssertNoLiveObjects(runtime);
     }
 
     @Test

@@ -33,10 +33,7 @@ class TensorTest {
 
     @AfterEach
     void close() {
-        if (runtime != null) {
-            runtime.close();
-        }
-        TestRuntime.assertNoLiveObjects();
+        TestRuntime.closeAndAssertNoLiveObjects(runtime);
     }
 
     /**

@@ -42,6 +42,14 @@ final class TestRuntime {
         }
     }
 
+    /** Test teardown: closes the runtime (if one was opened), then asserts nothing was left alive. */
+    static void closeAndAssertNoLiveObjects(NeuronRuntime runtime) {
+        if (runtime != null) {
+            runtime.close();
+        }
+        assertNoLiveObjects();
+    }
+
     /** A float32 add NEFF: a + b -> c, n elements each. */
     static byte[] addNeff(int n, long execMicros) {
         return EmulatorNeff.builder().name("add.neff").input("a", DataType.FLOAT32, n)
