@@ -200,8 +200,9 @@ void emu_device_unreserve(uint32_t global_core, size_t size);
 
 /* ---- per-core execution queue (execute.c) ---- */
 
-/* Waits (until deadline, CLOCK_MONOTONIC) for the core; *start = when its device time begins. */
-NRT_STATUS emu_core_acquire(emu_core_t *core, const struct timespec *deadline, struct timespec *start);
+/* Waits for the core, at most timeout_s from now; *deadline = that limit (CLOCK_MONOTONIC, also the call's
+ * execution deadline), *start = when its device time begins. */
+NRT_STATUS emu_core_acquire(emu_core_t *core, uint64_t timeout_s, struct timespec *deadline, struct timespec *start);
 /* Hands the core to the next waiter; device_end = when this execution's device time ended. */
 void emu_core_release(emu_core_t *core, const struct timespec *device_end);
 

@@ -17,18 +17,22 @@ static bool before(const struct timespec *a, const struct timespec *b)
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-NRT_STATUS emu_core_acquire(emu_core_t *core, const struct timespec *deadline, struct timespec *start)
+NRT_STATUS emu_core_acquire(emu_core_t *core, uint64_t timeout_s, struct timespec *deadline, struct timespec *start)
 {
     pthread_mutex_lock(&core->lock);
     if (!core->busy && core->head == NULL) {
         core->busy = true;
         pthread_mutex_unlock(&core->lock);
         clock_gettime(CLOCK_MONOTONIC, start);
+        *deadline = *start; /* the call arrived and started at once */
+        deadline->tv_sec += (time_t)timeout_s;
         return NRT_SUCCESS;
     }
     emu_waiter_t waiter = {.next = NULL, .granted = false};
     struct timespec arrived;
     clock_gettime(CLOCK_MONOTONIC, &arrived);
+    *deadline = arrived;
+    deadline->tv_sec += (time_t)timeout_s;
     pthread_cond_init(&waiter.cond, &emu_rt.monotonic);
     if (core->tail != NULL)
         core->tail->next = &waiter;
@@ -162,12 +166,21 @@ static NRT_STATUS run_op(const emu_neff_t *neff, unsigned char *const *in, unsig
 
 /* ---- one call ---- */
 
+/* I/O entries an execution keeps on the stack; larger models use the heap. Keeps malloc off the usual path:
+ * glibc's malloc is much slower in a multi-threaded process (every JVM) than in a single-threaded one, which
+ * would make the per-call cost depend on the caller's process rather than on the runtime. */
+#define INLINE_IO 8
+
 /* Everything an execution holds: the model's I/O tensors (referenced) and their pinned data. */
 typedef struct binding {
     size_t count;           /* io entries bound so far */
     nrt_tensor_t **tensors; /* by io index */
     emu_view_t *views;      /* by io index */
     unsigned char **data;   /* by io index */
+    bool heap;              /* the three arrays were calloc'ed */
+    nrt_tensor_t *inline_tensors[INLINE_IO];
+    emu_view_t inline_views[INLINE_IO];
+    unsigned char *inline_data[INLINE_IO];
 } binding_t;
 
 static void unbind(binding_t *b)
@@ -176,9 +189,11 @@ static void unbind(binding_t *b)
         emu_view_release(&b->views[j]);
         emu_release(&b->tensors[j]->obj);
     }
-    free(b->tensors);
-    free(b->views);
-    free(b->data);
+    if (b->heap) {
+        free(b->tensors);
+        free(b->views);
+        free(b->data);
+    }
 }
 
 /* Finds, references and checks io tensor j in its set. */
@@ -206,10 +221,19 @@ static NRT_STATUS bind_one(const emu_io_tensor_t *io, emu_obj_t *set, const char
 
 static NRT_STATUS bind(const emu_neff_t *neff, emu_obj_t *in_set, emu_obj_t *out_set, const char *func, binding_t *b)
 {
-    *b = (binding_t){0, calloc(neff->io_count + 1, sizeof *b->tensors), calloc(neff->io_count + 1, sizeof *b->views),
-                     calloc(neff->io_count + 1, sizeof *b->data)};
-    if (b->tensors == NULL || b->views == NULL || b->data == NULL)
-        return NRT_RESOURCE;
+    b->count = 0;
+    b->heap = neff->io_count > INLINE_IO;
+    if (b->heap) {
+        b->tensors = calloc(neff->io_count, sizeof *b->tensors);
+        b->views = calloc(neff->io_count, sizeof *b->views);
+        b->data = calloc(neff->io_count, sizeof *b->data);
+        if (b->tensors == NULL || b->views == NULL || b->data == NULL)
+            return NRT_RESOURCE;
+    } else {
+        b->tensors = b->inline_tensors;
+        b->views = b->inline_views;
+        b->data = b->inline_data;
+    }
     for (size_t j = 0; j < neff->io_count; j++) {
         const emu_io_tensor_t *io = &neff->io[j];
         NRT_STATUS status = bind_one(io, io->is_input ? in_set : out_set, func, &b->tensors[j], &b->views[j]);
@@ -241,8 +265,11 @@ static bool repeat_fits(const emu_neff_t *neff)
 static NRT_STATUS run_repeated(const emu_neff_t *neff, const binding_t *b, int repeat)
 {
     const size_t n_in = neff->op_input_count, n_out = neff->op_output_count;
-    unsigned char **in = calloc(n_in + 1, sizeof *in), **out = calloc(n_out + 1, sizeof *out);
-    unsigned char **scratch = calloc(n_out + 1, sizeof *scratch);
+    unsigned char *inline_in[INLINE_IO] = {0}, *inline_out[INLINE_IO] = {0}, *inline_scratch[INLINE_IO] = {0};
+    const bool heap = n_in > INLINE_IO || n_out > INLINE_IO;
+    unsigned char **in = heap ? calloc(n_in + 1, sizeof *in) : inline_in;
+    unsigned char **out = heap ? calloc(n_out + 1, sizeof *out) : inline_out;
+    unsigned char **scratch = heap ? calloc(n_out + 1, sizeof *scratch) : inline_scratch;
     NRT_STATUS status = in && out && scratch ? NRT_SUCCESS : NRT_RESOURCE;
     for (size_t i = 0; i < n_in && status == NRT_SUCCESS; i++)
         in[i] = b->data[neff->op_inputs[i]];
@@ -260,9 +287,11 @@ static NRT_STATUS run_repeated(const emu_neff_t *neff, const binding_t *b, int r
     }
     for (size_t i = 0; scratch && i < n_out; i++)
         free(scratch[i]);
-    free(scratch);
-    free(in);
-    free(out);
+    if (heap) {
+        free(scratch);
+        free(in);
+        free(out);
+    }
     return status;
 }
 
@@ -329,9 +358,7 @@ static NRT_STATUS run_on_core(const nrt_model_t *model, const binding_t *b, int 
 {
     emu_core_t *core = &emu_rt.cores[model->global_core];
     struct timespec wait_until, start, now;
-    clock_gettime(CLOCK_MONOTONIC, &wait_until);
-    wait_until.tv_sec += (time_t)model->exec_timeout_s;
-    if (emu_core_acquire(core, &wait_until, &start) != NRT_SUCCESS) {
+    if (emu_core_acquire(core, model->exec_timeout_s, &wait_until, &start) != NRT_SUCCESS) {
         emu_log(EMU_LOG_ERROR, func, "'%s' waited more than NEURON_RT_EXEC_TIMEOUT=%llu s for core %u",
                 model->neff.name, (unsigned long long)model->exec_timeout_s, model->vnc);
         return NRT_TIMEOUT;

@@ -92,8 +92,10 @@ static inline neff_writer_tensor_t f32_tensor(const char *name, int is_input, ui
 static inline NRT_STATUS load_op_model(const char *op, const neff_writer_tensor_t *tensors, size_t count, int64_t exec_us,
                                 int32_t vnc, nrt_model_t **model)
 {
-    const char *inputs[8], *outputs[8];
+    const char *inputs[32], *outputs[32];
     size_t n_in = 0, n_out = 0;
+    if (count > 32)
+        return NRT_INVALID;
     for (size_t i = 0; i < count; i++) {
         if (tensors[i].is_input)
             inputs[n_in++] = tensors[i].name;

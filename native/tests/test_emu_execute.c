@@ -160,6 +160,40 @@ static void repeat(void)
     nrt_unload(model);
 }
 
+/* More I/O than an execution keeps on the stack (8): the heap path, for a run, a repeat and a failed bind. */
+static void many_io(void)
+{
+    enum { N = 10 };
+    neff_writer_tensor_t spec[2 * N];
+    char names[2 * N][8];
+    for (int i = 0; i < 2 * N; i++) {
+        snprintf(names[i], sizeof names[i], "%s%d", i < N ? "in" : "out", i % N);
+        spec[i] = f32_tensor(names[i], i < N, 1, 4);
+    }
+    nrt_model_t *model = NULL;
+    CHECK_OK(load_op_model("noop", spec, 2 * N, 0, 0, &model));
+    nrt_tensor_set_t *in = NULL, *out = NULL;
+    CHECK_OK(nrt_allocate_tensor_set(&in));
+    CHECK_OK(nrt_allocate_tensor_set(&out));
+    nrt_tensor_t *tensors[2 * N];
+    for (int i = 0; i < 2 * N; i++) {
+        tensors[i] = f32_device_tensor(0, NULL, 4, names[i]);
+        /* the last output is added only after the first call */
+        if (i < 2 * N - 1)
+            CHECK_OK(nrt_add_tensor_to_tensor_set(i < N ? in : out, names[i], tensors[i]));
+    }
+    CHECK_STATUS(nrt_execute(model, in, out), NRT_INVALID); /* out9 missing: bind fails after 19 entries */
+    CHECK_OK(nrt_add_tensor_to_tensor_set(out, names[2 * N - 1], tensors[2 * N - 1]));
+    CHECK_OK(nrt_execute(model, in, out));
+    CHECK_OK(nrt_execute_repeat(model, in, out, 3));
+    CHECK_OK(nrt_tensor_check_output_completion(tensors[2 * N - 1], 0, 2));
+    for (int i = 0; i < 2 * N; i++)
+        nrt_tensor_free(&tensors[i]);
+    nrt_destroy_tensor_set(&in);
+    nrt_destroy_tensor_set(&out);
+    CHECK_OK(nrt_unload(model));
+}
+
 /* Attached caller buffers are read and written in place. */
 static void attached(void)
 {
@@ -296,6 +330,7 @@ int main(void)
     ops();
     validation();
     repeat();
+    many_io();
     attached();
     concurrency();
     nrt_close();

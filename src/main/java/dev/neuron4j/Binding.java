@@ -29,30 +29,42 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the model closes its bindings. Idempotent; cleaned with a WARN if forgotten.
  *
  * <h2>Thread safety</h2>
- * Thread-safe for its lifecycle: {@code execute} may be called from several threads and races safely with
- * {@code close} (which waits for executions in progress). But concurrent executions of <em>one</em> binding
- * share its tensors, so their data race; give each thread its own binding (see {@link ModelReplicas}).
+ * One execution at a time: its tensors serve one execution, so an {@code execute} while another thread's
+ * execution of the same binding is running fails with {@link IllegalStateException} (rather than letting the
+ * two race on the outputs). Give each thread its own binding, or lease them from {@link ModelReplicas}. A
+ * binding may move between threads (with the usual happens-before, e.g. a queue). {@code close} may be called
+ * from any thread: it waits for the execution in progress, and later executions get
+ * {@link IllegalStateException}.
  */
 public final class Binding implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final NeffModel model;
-    private final NativeResource modelResource;
     private final nrt_model_t modelHandle;
     private final BindingResource resource;
     private final nrt_tensor_set_t inSet;
     private final nrt_tensor_set_t outSet;
+    // The three handles as addresses, for the binding's long form of nrt_execute: JavaCPP's JNI code reads two
+    // fields of every Pointer argument through JNI; longs are passed as they are. Fixed once the sets exist.
+    private final long modelAddress;
+    private final long inAddress;
+    private final long outAddress;
+    private final String busyMessage;
     private final Map<String, Tensor> inputs;
     private final Map<String, Tensor> outputs;
 
     private Binding(NeffModel model, BindingResource resource, Map<String, Tensor> inputs,
             Map<String, Tensor> outputs) {
         this.model = model;
-        this.modelResource = model.resource();
         this.modelHandle = model.handle();
         this.resource = resource;
         this.inSet = resource.inSet;
         this.outSet = resource.outSet;
+        this.modelAddress = modelHandle.address();
+        this.inAddress = inSet.address();
+        this.outAddress = outSet.address();
+        this.busyMessage = "Binding '" + resource.name() + "' is executing in another thread: a binding serves one "
+                + "execution at a time; give each thread its own binding (e.g. ModelReplicas)";
         this.inputs = Collections.unmodifiableMap(inputs);
         this.outputs = Collections.unmodifiableMap(outputs);
         NativeResource.CLEANER.register(this, resource::clean);
@@ -62,25 +74,22 @@ public final class Binding implements AutoCloseable {
      * Runs the model once on the bound tensors: one {@code nrt_execute} call, no Java allocation on success.
      * Blocks until the execution is done.
      *
-     * @throws IllegalStateException if the binding or the model is closed (or closing)
+     * @throws IllegalStateException if the binding or the model is closed (or closing), or if another thread is
+     *     executing this binding
      * @throws NeuronException if libnrt fails (the message names the model and core)
      */
     public void execute() {
-        resource.acquire();
+        // One guard, the binding's: the model quiesces its bindings before it unloads (ModelResource.free).
+        int status;
+        resource.beginExclusiveUse(busyMessage);
         try {
-            modelResource.acquire();
-            int status;
-            try {
-                status = nrt.nrt_execute(modelHandle, inSet, outSet);
-            } finally {
-                modelResource.release();
-            }
-            if (status != 0) {
-                throw new NeuronException("nrt_execute", status, model.describe() + ", binding '"
-                        + resource.name() + "'");
-            }
+            status = nrt.nrt_execute(modelAddress, inAddress, outAddress);
         } finally {
-            resource.release();
+            resource.endExclusiveUse();
+        }
+        if (status != 0) {
+            throw new NeuronException("nrt_execute", status, model.describe() + ", binding '" + resource.name()
+                    + "'");
         }
     }
 
@@ -90,26 +99,22 @@ public final class Binding implements AutoCloseable {
      *
      * @param repeatCount at least 1
      * @throws IllegalArgumentException if repeatCount &lt; 1
+     * @throws IllegalStateException as {@link #execute()}
      * @throws NeuronException if libnrt fails
      */
     public void executeRepeat(int repeatCount) {
         if (repeatCount < 1) {
             throw new IllegalArgumentException("repeatCount must be >= 1, got " + repeatCount);
         }
-        resource.acquire();
+        int status;
+        resource.beginExclusiveUse(busyMessage);
         try {
-            modelResource.acquire();
-            int status;
-            try {
-                status = nrt.nrt_execute_repeat(modelHandle, inSet, outSet, repeatCount);
-            } finally {
-                modelResource.release();
-            }
-            NeuronException.check("nrt_execute_repeat", status, model.describe() + ", binding '" + resource.name()
-                    + "', repeat " + repeatCount);
+            status = nrt.nrt_execute_repeat(modelHandle, inSet, outSet, repeatCount);
         } finally {
-            resource.release();
+            resource.endExclusiveUse();
         }
+        NeuronException.check("nrt_execute_repeat", status, model.describe() + ", binding '" + resource.name()
+                + "', repeat " + repeatCount);
     }
 
     /**

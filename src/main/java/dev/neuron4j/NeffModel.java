@@ -357,6 +357,10 @@ public final class NeffModel implements Model {
 
         @Override
         protected void free() {
+            // Binding.execute guards only its binding: stop and drain every binding before the handle dies.
+            for (NativeResource b : bindings) {
+                b.quiesce();
+            }
             int status = nrt.nrt_unload(handle);
             runtime.models.remove(this);
             if (!runtime.closing) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.ThreadMXBean;
+import dev.neuron4j.nrt.emu.nrt_emu_counters_t;
+import dev.neuron4j.testing.Emu;
 import dev.neuron4j.testkit.EmulatorNeff;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -171,6 +174,43 @@ class BindingTest {
             } finally {
                 pool.shutdown();
             }
+        }
+    }
+
+    /**
+     * A binding serves one execution at a time: a second thread's execute while one runs fails fast, naming the
+     * fix; the running execution completes, and the binding works afterwards.
+     */
+    @Test
+    void aSecondConcurrentExecuteOfOneBindingFailsFast() throws Exception {
+        NeffModel model = addModel(500_000); // 0.5 s on the core
+        Binding binding = model.newBinding();
+        long before = executions();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> first = pool.submit(binding::execute);
+            // nrt_execute counts a call on entry: once the count moves, the first execution holds the binding.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (executions() == before && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(executions() > before, "the first execution never started");
+            IllegalStateException e = assertThrows(IllegalStateException.class, binding::execute);
+            assertEquals("Binding '" + binding.name() + "' is executing in another thread: a binding serves one "
+                    + "execution at a time; give each thread its own binding (e.g. ModelReplicas)", e.getMessage());
+            assertEquals(before + 1, executions(), "the refused call must not reach libnrt");
+            first.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        binding.execute(); // free again
+        assertEquals(before + 2, executions());
+        binding.close();
+    }
+
+    private static long executions() {
+        try (nrt_emu_counters_t c = Emu.counters()) {
+            return c.executions();
         }
     }
 

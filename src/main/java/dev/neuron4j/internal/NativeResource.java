@@ -1,5 +1,7 @@
 package dev.neuron4j.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -8,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle of one native object (runtime, model, tensor, binding): one atomic state word holding a
- * closed flag, a pin count and a use count.
+ * closed flag, a freeing flag, a pin count and a use count.
  *
  * <ul>
  *   <li>{@link #acquire()} / {@link #release()} bracket every native call on the object; acquire fails with
@@ -19,6 +21,13 @@ import org.slf4j.LoggerFactory;
  *       {@link Cleaner}, returns {@code false} without touching native code.
  *   <li>{@link #pin()} marks the object as referenced by another native object (a tensor in a live tensor
  *       set): a user close then fails, a parent close ({@link #closeForced()}) still proceeds.
+ *   <li>{@link #quiesce()} closes the object to new uses and waits for the running ones without freeing it
+ *       yet: a model quiesces its bindings before {@code nrt_unload}, so that an execution needs to guard only
+ *       its binding, not the model too. A later {@link #close()} / {@link #closeForced()} frees it.
+ *   <li>{@link #beginExclusiveUse(String)} / {@link #endExclusiveUse()} bracket a use that must not overlap
+ *       another one of the same object (a binding's execution: its tensors serve one execution at a time). A
+ *       second concurrent one fails with {@link IllegalStateException}; close waits for the running one.
+ *       Cheaper than acquire/release: one CAS and a plain store instead of two atomic read-modify-writes.
  * </ul>
  *
  * <p>Subclasses must not reference the public object that owns them, so that the owner can become
@@ -29,12 +38,24 @@ public abstract class NativeResource {
     public static final Cleaner CLEANER = Cleaner.create();
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeResource.class);
-    private static final long CLOSED = Long.MIN_VALUE;
+    private static final long CLOSED = Long.MIN_VALUE; // no new uses
+    private static final long FREEING = 1L << 62; // free() claimed by one close
     private static final long PIN = 1L << 32;
     private static final long USES = 0xFFFF_FFFFL;
-    private static final long PINS = ~CLOSED & ~USES;
+    private static final long PINS = ~CLOSED & ~FREEING & ~USES;
+
+    private static final VarHandle EXCLUSIVE;
+
+    static {
+        try {
+            EXCLUSIVE = MethodHandles.lookup().findVarHandle(NativeResource.class, "exclusive", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final AtomicLong state = new AtomicLong();
+    private volatile int exclusive; // 1 while an exclusive use runs (written through EXCLUSIVE)
     private final String kind;
     private final String name;
 
@@ -81,6 +102,29 @@ public abstract class NativeResource {
     /** Ends a use started by {@link #acquire()}. */
     public final void release() {
         state.decrementAndGet();
+    }
+
+    /**
+     * Starts a use that no other exclusive use of this object may overlap; pair with {@link #endExclusiveUse()}
+     * in a finally block. Allocation-free unless it throws.
+     *
+     * @param inUseMessage the message when another exclusive use is running
+     * @throws IllegalStateException if another exclusive use is running, or once closing has begun
+     */
+    public final void beginExclusiveUse(String inUseMessage) {
+        if (!EXCLUSIVE.compareAndSet(this, 0, 1)) {
+            throw state.get() < 0 ? closedException() : new IllegalStateException(inUseMessage);
+        }
+        // Read after the CAS, as close reads the flag after setting CLOSED: one of the two sees the other.
+        if (state.get() < 0) {
+            EXCLUSIVE.setRelease(this, 0);
+            throw closedException();
+        }
+    }
+
+    /** Ends a use started by {@link #beginExclusiveUse(String)} (a release store: no atomic read-modify-write). */
+    public final void endExclusiveUse() {
+        EXCLUSIVE.setRelease(this, 0);
     }
 
     /** {@return whether closing has begun} */
@@ -153,16 +197,31 @@ public abstract class NativeResource {
         }
     }
 
+    /**
+     * Closes the object to new uses (pinned or not) and waits until the running uses have ended, but does not
+     * free it: the next {@link #close()} or {@link #closeForced()} does. Returns at once if already closed and
+     * drained.
+     */
+    public final void quiesce() {
+        for (;;) {
+            long s = state.get();
+            if (s < 0 || state.compareAndSet(s, s | CLOSED)) {
+                break;
+            }
+        }
+        awaitUses();
+    }
+
     private boolean close(boolean force) {
         for (;;) {
             long s = state.get();
-            if (s < 0) {
+            if ((s & FREEING) != 0) {
                 return false;
             }
             if (!force && (s & PINS) != 0) {
                 throw new IllegalStateException(pinnedMessage());
             }
-            if (state.compareAndSet(s, s | CLOSED)) {
+            if (state.compareAndSet(s, s | CLOSED | FREEING)) {
                 break;
             }
         }
@@ -178,7 +237,7 @@ public abstract class NativeResource {
 
     private void awaitUses() {
         int spins = 0;
-        while ((state.get() & USES) != 0) {
+        while ((state.get() & USES) != 0 || exclusive != 0) {
             if (spins++ < 200) {
                 Thread.onSpinWait();
             } else {

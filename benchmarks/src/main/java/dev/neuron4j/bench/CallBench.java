@@ -30,12 +30,14 @@ import org.openjdk.jmh.annotations.TearDown;
 public class CallBench {
     private NeuronRuntime runtime;
     private IntPointer count;
+    private long countAddress;
     private int javaField = 2;
 
     @Setup(Level.Trial)
     public void setUp() {
         runtime = NeuronRuntime.open();
         count = new IntPointer(1);
+        countAddress = count.address();
         int status = nrt.nrt_get_visible_vnc_count(count);
         if (status != 0 || count.get() < 1) {
             throw new IllegalStateException("nrt_get_visible_vnc_count: status " + status);
@@ -58,5 +60,14 @@ public class CallBench {
     @Benchmark
     public int binding() {
         return nrt.nrt_get_visible_vnc_count(count);
+    }
+
+    /**
+     * The binding's address form ({@code long} instead of {@code IntPointer}): JavaCPP's JNI code then reads no
+     * Pointer fields (address, position) through JNI.
+     */
+    @Benchmark
+    public int bindingAddress() {
+        return nrt.nrt_get_visible_vnc_count(countAddress);
     }
 }

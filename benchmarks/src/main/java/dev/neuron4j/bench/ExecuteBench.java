@@ -42,6 +42,9 @@ public class ExecuteBench {
     private nrt_model_t rawModel;
     private nrt_tensor_set_t rawIn;
     private nrt_tensor_set_t rawOut;
+    private long rawModelAddress;
+    private long rawInAddress;
+    private long rawOutAddress;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -53,6 +56,9 @@ public class ExecuteBench {
         rawModel = (nrt_model_t) field(binding, "modelHandle");
         rawIn = (nrt_tensor_set_t) field(binding, "inSet");
         rawOut = (nrt_tensor_set_t) field(binding, "outSet");
+        rawModelAddress = rawModel.address();
+        rawInAddress = rawIn.address();
+        rawOutAddress = rawOut.address();
     }
 
     private static Object field(Object o, String name) {
@@ -80,5 +86,11 @@ public class ExecuteBench {
     @Benchmark
     public int rawExecute() {
         return nrt.nrt_execute(rawModel, rawIn, rawOut);
+    }
+
+    /** The same call through the binding's address form (three longs: JNI reads no Pointer fields). */
+    @Benchmark
+    public int rawExecuteAddresses() {
+        return nrt.nrt_execute(rawModelAddress, rawInAddress, rawOutAddress);
     }
 }

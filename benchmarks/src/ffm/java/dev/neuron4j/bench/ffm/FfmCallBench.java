@@ -86,6 +86,12 @@ public class FfmCallBench {
         return nrt.nrt_get_visible_vnc_count(count);
     }
 
+    /** The JavaCPP binding's address form, as in CallBench. */
+    @Benchmark
+    public int bindingAddress() {
+        return nrt.nrt_get_visible_vnc_count(count.address());
+    }
+
     /** A plain FFM downcall (with the thread-state transition, like JNI). */
     @Benchmark
     public int ffm() throws Throwable {

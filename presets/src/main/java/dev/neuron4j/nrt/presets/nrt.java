@@ -53,6 +53,19 @@ public class nrt implements InfoMapper {
                         + "@Const Pointer buf, @Cast(\"size_t\") long offset, @Cast(\"size_t\") long size);\n"
                         + "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_tensor_write(nrt_tensor_t tensor, "
                         + "@Cast(\"const void*\") ByteBuffer buf, @Cast(\"size_t\") long offset, @Cast(\"size_t\") long size);\n"));
+        // Address forms (a native address as a long) of a hot call and a trivial one: JavaCPP's JNI code reads
+        // two fields (address, position) of every Pointer argument through JNI, ~1.5 ns each; a long is passed
+        // as is. Binding.execute uses the nrt_execute form with addresses cached when the binding is built.
+        infoMap.put(new Info("nrt_execute").javaText(
+                        "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_execute(nrt_model_t model, "
+                        + "@Const nrt_tensor_set_t input_set, nrt_tensor_set_t output_set);\n"
+                        + "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_execute(@Cast(\"nrt_model_t*\") long model, "
+                        + "@Cast(\"const nrt_tensor_set_t*\") long input_set, @Cast(\"nrt_tensor_set_t*\") long output_set);\n"))
+                .put(new Info("nrt_get_visible_vnc_count").javaText(
+                        "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_get_visible_vnc_count(@Cast(\"uint32_t*\") IntPointer vnc_count);\n"
+                        + "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_get_visible_vnc_count(@Cast(\"uint32_t*\") IntBuffer vnc_count);\n"
+                        + "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_get_visible_vnc_count(@Cast(\"uint32_t*\") int[] vnc_count);\n"
+                        + "@NoException public static native @Cast(\"NRT_STATUS\") int nrt_get_visible_vnc_count(@Cast(\"uint32_t*\") long vnc_count);\n"));
         // Opaque handles need no entry: "typedef struct nrt_model nrt_model_t" (and nrt_tensor_t) become
         // @Opaque Pointer subclasses, and so does "typedef void nrt_tensor_set_t", so tensor-set arguments
         // are typed (nrt_tensor_set_t, @ByPtrPtr nrt_tensor_set_t) rather than bare Pointers.
