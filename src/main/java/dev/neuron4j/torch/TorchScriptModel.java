@@ -3,6 +3,7 @@ package dev.neuron4j.torch;
 import dev.neuron4j.DataType;
 import dev.neuron4j.Model;
 import dev.neuron4j.TensorSpec;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -371,21 +372,47 @@ public final class TorchScriptModel implements Model {
             throw new IllegalArgumentException("Model " + file + " takes " + this.inputs.size() + " input(s) "
                     + inputNames() + ", got " + inputs.length);
         }
+        if (inputs.length == 1) {
+            return runSingle(inputs[0]); // read once: the caller's array is neither kept nor copied
+        }
         return runOrdered(inputs.clone());
+    }
+
+    private void check(int index, ByteBuffer buffer) {
+        TensorSpec spec = inputs.get(index);
+        Objects.requireNonNull(buffer, spec.name());
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " is a heap buffer; "
+                    + "inputs are used in place and must be direct (ByteBuffer.allocateDirect)");
+        }
+        if (buffer.remaining() != spec.byteSize()) {
+            throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " has "
+                    + buffer.remaining() + " bytes between position and limit, expected " + spec);
+        }
+    }
+
+    private TorchScriptResult runSingle(ByteBuffer buffer) {
+        check(0, buffer);
+        Lock read = lock.readLock();
+        read.lock();
+        try {
+            ensureOpen();
+            NativeModule.Outputs outputs;
+            try {
+                outputs = module.forward(templates, buffer);
+            } catch (RuntimeException e) {
+                throw Diagnosis.runFailure(file, inputs, e);
+            }
+            return new TorchScriptResult(outputs, buffer, file.toString());
+        } finally {
+            read.unlock();
+            Reference.reachabilityFence(buffer); // its memory is in use until forward returns
+        }
     }
 
     private TorchScriptResult runOrdered(ByteBuffer[] buffers) {
         for (int i = 0; i < buffers.length; i++) {
-            TensorSpec spec = inputs.get(i);
-            ByteBuffer buffer = Objects.requireNonNull(buffers[i], spec.name());
-            if (!buffer.isDirect()) {
-                throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " is a heap buffer; "
-                        + "inputs are used in place and must be direct (ByteBuffer.allocateDirect)");
-            }
-            if (buffer.remaining() != spec.byteSize()) {
-                throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " has "
-                        + buffer.remaining() + " bytes between position and limit, expected " + spec);
-            }
+            check(i, buffers[i]);
         }
         Lock read = lock.readLock();
         read.lock();
@@ -400,6 +427,7 @@ public final class TorchScriptModel implements Model {
             return new TorchScriptResult(outputs, buffers, file.toString());
         } finally {
             read.unlock();
+            Reference.reachabilityFence(buffers); // their memory is in use until forward returns
         }
     }
 
