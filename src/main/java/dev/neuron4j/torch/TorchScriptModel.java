@@ -49,7 +49,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Memory.</b> Each call's native temporaries are freed before it returns, except the input tensors
  * wrapped around the caller's buffers: these are kept (a few per model, holding the buffers only weakly) for
  * the next call with the same buffers, and freed by {@link #close()}. A call's outputs are freed when its
- * result is closed. Nothing waits for the garbage collector.
+ * result is closed. The small native vector a call runs forward on (libtorch's interpreter stack, which then
+ * holds its output) is kept too: closing a result empties it and keeps it for a later call, up to a few idle
+ * ones per model, all freed by {@link #close()}. Nothing waits for the garbage collector. When forward's
+ * arguments are all declared {@code Tensor} (the others left to their defaults) and it returns one
+ * contiguous CPU tensor, a call with the buffers of an earlier call creates no native object besides what
+ * libtorch allocates to compute, and no JavaCPP object with a deallocator; on the Java heap it allocates the
+ * result, and a view and a JavaCPP pointer object when the output is viewed.
  *
  * <pre>{@code
  * try (TorchScriptModel model = TorchScriptModel.load(Path.of("mlp.pt"),

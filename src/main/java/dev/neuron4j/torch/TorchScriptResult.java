@@ -83,7 +83,7 @@ public final class TorchScriptResult implements AutoCloseable {
     /**
      * Returns a view (not a copy) of an output's memory: a new {@link ByteBuffer} object each call, in
      * native byte order, over the whole tensor. Valid only until {@link #close()}: reading it afterwards
-     * reads freed memory.
+     * reads freed memory, or the output of a later call.
      *
      * @param index the output's position, from 0
      * @return the view
