@@ -774,6 +774,9 @@ final class NativeModule implements AutoCloseable {
 
         @Override
         public void close() {
+            if (single == null) {
+                return; // already closed: giving the stack back twice would let two calls share it
+            }
             single = null;
             home.recycle(this);
         }
