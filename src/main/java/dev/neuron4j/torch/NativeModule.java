@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Argument;
 import org.bytedeco.pytorch.ClassType;
@@ -35,11 +37,18 @@ import org.bytedeco.pytorch.named_attribute_list;
  * native object of a call is freed before it returns; only the outputs outlive it, owned by the returned
  * {@link Outputs}.
  *
+ * <p>The usual call creates no JavaCPP object with a deallocator and no {@link PointerScope}: forward's
+ * compiled function runs on a pooled interpreter stack ({@link Stack}) prepared from the input slot, and the
+ * result stays on that stack, read through reusable views, until the result is closed.
+ *
  * <p>Not public: the public classes must load without PyTorch on the classpath.
  */
 final class NativeModule implements AutoCloseable {
     /** The type name torch-neuronx gives the custom class holding a compiled Neuron subgraph. */
     static final String NEURON_MODEL_CLASS = "__torch__.torch.classes.neuron.Model";
+
+    /** How many idle input slots, and how many idle stacks, a module keeps at most. */
+    static final int IDLE_LIMIT = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
     /** One argument of {@code forward} (self excluded). */
     record Arg(String name, String type, boolean hasDefault) {}
@@ -49,12 +58,23 @@ final class NativeModule implements AutoCloseable {
     private final List<String> methods;
     /** The number of tensors forward declares it returns, or -1 if its return type is not Tensor/Tuple. */
     private final int declaredOutputs;
+    /** forward's compiled function; owned by the module's compilation unit (not by us). */
+    private final Function forwardFunction;
+    /** The module object as an IValue, forward's first argument ({@code self}); owned. */
+    private final IValue self;
+    /** Per argument of forward (self excluded): a copy of its default value (owned), or null. */
+    private final IValue[] defaults;
+    private volatile boolean closed;
 
-    private NativeModule(JitModule module, List<Arg> arguments, List<String> methods, int declaredOutputs) {
+    private NativeModule(JitModule module, List<Arg> arguments, List<String> methods, int declaredOutputs,
+            Function forwardFunction, IValue self, IValue[] defaults) {
         this.module = module;
         this.arguments = arguments;
         this.methods = methods;
         this.declaredOutputs = declaredOutputs;
+        this.forwardFunction = forwardFunction;
+        this.self = self;
+        this.defaults = defaults;
     }
 
     /**
@@ -64,18 +84,27 @@ final class NativeModule implements AutoCloseable {
      */
     static NativeModule load(String file) {
         JitModule module = null;
+        List<IValue> owned = new ArrayList<>();
         try (PointerScope scope = new PointerScope()) {
             module = torch.load(file);
             scope.detach(module.retainReference());
             module.eval();
             List<Arg> arguments = new ArrayList<>();
             int outputs;
-            FunctionSchema schema = module.get_method("forward").function().getSchema();
+            Function function = module.get_method("forward").function(); // a reference into the module's unit
+            FunctionSchema schema = function.getSchema();
             Argument args = schema.arguments();
+            IValue[] defaults = new IValue[(int) Math.max(0, args.limit() - 1)];
             for (long i = 1; i < args.limit(); i++) { // 0 is self
                 Argument arg = args.getPointer(i);
-                arguments.add(new Arg(arg.name().getString(), arg.type().get().str().getString(),
-                        arg.default_value().has_value()));
+                boolean hasDefault = arg.default_value().has_value();
+                arguments.add(new Arg(arg.name().getString(), arg.type().get().str().getString(), hasDefault));
+                if (hasDefault) {
+                    IValue copy = new IValue(arg.default_value().get());
+                    scope.detach(copy.retainReference());
+                    owned.add(copy);
+                    defaults[(int) i - 1] = copy;
+                }
             }
             Argument returns = schema.returns();
             outputs = returns.limit() == 1 ? tensorCount(returns.getPointer(0).type().get()) : -1;
@@ -84,8 +113,15 @@ final class NativeModule implements AutoCloseable {
             for (long i = 0; i < functions.size(); i++) {
                 methods.add(functions.get(i).name().getString());
             }
-            return new NativeModule(module, List.copyOf(arguments), List.copyOf(methods), outputs);
+            IValue self = new IValue(module._ivalue());
+            scope.detach(self.retainReference());
+            owned.add(self);
+            return new NativeModule(module, List.copyOf(arguments), List.copyOf(methods), outputs, function, self,
+                    defaults);
         } catch (RuntimeException | Error e) {
+            for (IValue v : owned) {
+                v.releaseReference();
+            }
             if (module != null) {
                 module.releaseReference();
             }
@@ -123,6 +159,24 @@ final class NativeModule implements AutoCloseable {
         return declaredOutputs;
     }
 
+    /**
+     * Whether calls with the first {@code given} arguments may run forward's function directly on a prepared
+     * stack: each given argument is declared exactly {@code Tensor} (so the tensors we pass always pass
+     * {@code FunctionSchema::checkAndNormalizeInputs}, which the direct run skips), and every other argument
+     * has a default value, which the prepared stack then carries as that method would add it.
+     */
+    private boolean directRun(int given) {
+        if (given > arguments.size()) {
+            return false;
+        }
+        for (int i = 0; i < arguments.size(); i++) {
+            if (i < given ? !arguments.get(i).type().equals("Tensor") : defaults[i] == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Per-input constants of a model's declared inputs, created once and shared by all calls. */
     static final class InputTemplate implements AutoCloseable {
         final long[] shape;
@@ -145,23 +199,27 @@ final class NativeModule implements AutoCloseable {
     }
 
     /**
-     * The native inputs of one call (a from_blob tensor per buffer and the argument vector), kept for the next
-     * call that passes the same buffer objects at the same positions: then nothing native is created for the
+     * The native inputs of one call (a from_blob tensor per buffer, the argument vector and, when forward can
+     * be run directly, the whole initial stack {@code [self, tensors..., defaults...]}), kept for the next call
+     * that passes the same buffer objects at the same positions: then nothing native is created for the
      * inputs. A slot is used by one call at a time (see {@link #takeSlot()}); it holds its buffers weakly, so
      * it keeps no caller memory reachable, and a buffer that was collected can never match again.
      */
-    private static final class InputSlot {
+    private final class InputSlot {
+        /** A scratch array for single-input calls; cleared before the call runs. */
+        final ByteBuffer[] single = new ByteBuffer[1];
         private WeakReference<ByteBuffer>[] buffers;
         private int[] positions;
         private Tensor[] tensors;
         private IValueVector vector;
+        /** The initial stack for {@link #forwardFunction}, or null if forward must go through the module. */
+        private IValueVector stack;
 
         /** Makes the slot's tensors wrap {@code buffers}: reuses them if they already do, else rebuilds. */
-        IValueVector prepare(InputTemplate[] templates, ByteBuffer[] current) {
+        void prepare(InputTemplate[] templates, ByteBuffer[] current) {
             if (!matches(templates, current)) {
                 rebuild(templates, current);
             }
-            return vector;
         }
 
         private boolean matches(InputTemplate[] templates, ByteBuffer[] current) {
@@ -194,6 +252,7 @@ final class NativeModule implements AutoCloseable {
             WeakReference<ByteBuffer>[] refs = new WeakReference[n];
             int[] pos = new int[n];
             Tensor[] created = new Tensor[n];
+            IValueVector v = null;
             // Our own scope, so that nothing here is attached to a scope the caller may have open.
             try (PointerScope scope = new PointerScope()) {
                 IValue[] values = new IValue[n];
@@ -206,14 +265,27 @@ final class NativeModule implements AutoCloseable {
                     refs[i] = new WeakReference<>(current[i]);
                     pos[i] = current[i].position();
                 }
-                IValueVector v = new IValueVector(values);
+                v = new IValueVector(values);
                 scope.detach(v.retainReference());
+                if (directRun(n)) {
+                    IValue[] initial = new IValue[1 + arguments.size()];
+                    initial[0] = self;
+                    for (int i = 0; i < arguments.size(); i++) {
+                        initial[1 + i] = i < n ? values[i] : defaults[i];
+                    }
+                    IValueVector s = new IValueVector(initial);
+                    scope.detach(s.retainReference());
+                    stack = s;
+                }
                 vector = v;
             } catch (RuntimeException | Error e) {
                 for (Tensor t : created) {
                     if (t != null) {
                         t.releaseReference();
                     }
+                }
+                if (v != null && vector != v) {
+                    v.releaseReference();
                 }
                 throw e;
             }
@@ -229,7 +301,11 @@ final class NativeModule implements AutoCloseable {
                     t.releaseReference();
                 }
             }
+            if (stack != null) {
+                stack.releaseReference();
+            }
             vector = null;
+            stack = null;
             tensors = null;
             buffers = null;
             positions = null;
@@ -237,8 +313,9 @@ final class NativeModule implements AutoCloseable {
     }
 
     /** Idle input slots; a call takes one (preferably the one its thread used last) and puts it back. */
-    private final AtomicReferenceArray<InputSlot> slots =
-            new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    private final AtomicReferenceArray<InputSlot> slots = new AtomicReferenceArray<>(IDLE_LIMIT);
+    /** Idle stacks; a call takes one, its result gives it back when closed. */
+    private final AtomicReferenceArray<Stack> stacks = new AtomicReferenceArray<>(IDLE_LIMIT);
 
     private InputSlot takeSlot() {
         int n = slots.length();
@@ -263,13 +340,63 @@ final class NativeModule implements AutoCloseable {
         slot.close(); // more calls at once than slots: this one is not kept
     }
 
+    private Stack takeStack() {
+        int n = stacks.length();
+        int home = (int) (Thread.currentThread().getId() % n);
+        for (int k = 0; k < n; k++) {
+            Stack stack = stacks.getAndSet((home + k) % n, null);
+            if (stack != null) {
+                return stack;
+            }
+        }
+        return new Stack(this);
+    }
+
+    /** Empties a stack (releasing what it holds) and keeps it for a later call, or frees it. Any thread. */
+    private void recycle(Stack stack) {
+        stack.vector.clear();
+        if (!closed) {
+            int n = stacks.length();
+            int home = (int) (Thread.currentThread().getId() % n);
+            for (int k = 0; k < n; k++) {
+                if (stacks.compareAndSet((home + k) % n, null, stack)) {
+                    if (closed) {
+                        drainStacks(); // close() may have drained before our put: free what is left
+                    }
+                    return;
+                }
+            }
+        }
+        stack.free();
+    }
+
+    private void drainStacks() {
+        for (int i = 0; i < stacks.length(); i++) {
+            Stack stack = stacks.getAndSet(i, null);
+            if (stack != null) {
+                stack.free();
+            }
+        }
+    }
+
+    /**
+     * Runs forward on tensors wrapped zero-copy around one buffer (between position and limit), as
+     * {@link #forward(InputTemplate[], ByteBuffer[])} does for several.
+     */
+    Outputs forward(InputTemplate[] templates, ByteBuffer buffer) {
+        return forward(templates, null, buffer);
+    }
+
     /**
      * Runs forward on tensors wrapped zero-copy around the buffers (between position and limit).
      *
      * <p>Creates no native input object when the buffers are the ones of an earlier call (same objects, same
      * positions; see {@link InputSlot}), and switches gradients off for the call on this thread as
-     * {@code NoGradGuard} does, without creating one. When forward returns one contiguous CPU tensor, the
-     * returned IValue itself owns it (no copy, no scope); other results go through a {@link PointerScope}.
+     * {@code NoGradGuard} does, without creating one. When forward's arguments allow it (see
+     * {@link #directRun(int)}), runs forward's function on a pooled stack, as {@code Module::forward} does
+     * after checking and completing its arguments, and when that returns one contiguous CPU tensor the stack
+     * itself holds it until the result is closed (no copy, no scope, no new native object). Otherwise calls
+     * {@code Module::forward}; results other than one contiguous CPU tensor go through a {@link PointerScope}.
      *
      * @param templates one per buffer, in forward's argument order
      * @param buffers direct buffers, already checked for size
@@ -278,30 +405,84 @@ final class NativeModule implements AutoCloseable {
      * @throws IllegalArgumentException if forward returns something other than tensors
      */
     Outputs forward(InputTemplate[] templates, ByteBuffer[] buffers) {
+        return forward(templates, buffers, null);
+    }
+
+    private Outputs forward(InputTemplate[] templates, ByteBuffer[] buffers, ByteBuffer single) {
         InputSlot slot = takeSlot();
-        IValue result;
+        Stack stack = null;
+        IValue result = null;
+        boolean grad = false;
         try {
-            IValueVector inputs;
+            ByteBuffer[] current = buffers;
+            if (current == null) {
+                current = slot.single;
+                current[0] = single;
+            }
             try {
-                inputs = slot.prepare(templates, buffers);
+                slot.prepare(templates, current);
             } catch (RuntimeException | Error e) {
                 slot.close();
                 throw e;
+            } finally {
+                slot.single[0] = null;
             }
-            boolean grad = GradMode.is_enabled();
+            grad = GradMode.is_enabled();
             if (grad) {
                 GradMode.set_enabled(false);
             }
-            try {
-                result = module.forward(inputs);
-            } finally {
-                if (grad) {
-                    GradMode.set_enabled(true);
-                }
+            if (slot.stack != null) {
+                stack = takeStack();
+                stack.vector.put(slot.stack); // copy-assign: no reallocation once the vector has grown
+                forwardFunction.run(stack.vector);
+            } else {
+                result = module.forward(slot.vector);
             }
+        } catch (RuntimeException | Error e) {
+            if (stack != null) {
+                recycle(stack);
+            }
+            throw e;
         } finally {
+            if (grad) {
+                GradMode.set_enabled(true);
+            }
             giveBack(slot);
         }
+        return stack != null ? outputs(stack) : outputs(result);
+    }
+
+    /** The outputs forward left on a stack: the stack itself, or owned copies (then the stack is recycled). */
+    private Outputs outputs(Stack stack) {
+        boolean kept = false;
+        try {
+            if (stack.vector.size() == 1) {
+                IValue value = stack.element();
+                if (value.isTensor()) {
+                    Tensor tensor = stack.tensor(value);
+                    if (tensor.is_cpu() && tensor.is_contiguous()) {
+                        stack.single = tensor;
+                        kept = true;
+                        return stack;
+                    }
+                }
+            }
+            try (PointerScope scope = new PointerScope()) {
+                List<Tensor> tensors = new ArrayList<>();
+                for (long i = 0; i < stack.vector.size(); i++) {
+                    collect(stack.vector.get(i), tensors);
+                }
+                return new Owned(null, null, tensors.toArray(new Tensor[0]));
+            }
+        } finally {
+            if (!kept) {
+                recycle(stack);
+            }
+        }
+    }
+
+    /** The outputs of {@code Module::forward}'s returned IValue (which we own until this returns). */
+    private static Outputs outputs(IValue result) {
         // One reference of ours, whether or not the caller has a PointerScope open (which then holds another).
         result.retainReference();
         boolean kept = false;
@@ -309,7 +490,7 @@ final class NativeModule implements AutoCloseable {
             if (result.isTensor()) {
                 Tensor tensor = result.toTensor(); // a reference into the IValue, which stays the owner
                 if (tensor.is_cpu() && tensor.is_contiguous()) {
-                    Outputs outputs = new Outputs(result, tensor, null);
+                    Outputs outputs = new Owned(result, tensor, null);
                     kept = true;
                     return outputs;
                 }
@@ -317,7 +498,7 @@ final class NativeModule implements AutoCloseable {
             try (PointerScope scope = new PointerScope()) {
                 List<Tensor> tensors = new ArrayList<>();
                 collect(result, tensors);
-                return new Outputs(null, null, tensors.toArray(new Tensor[0]));
+                return new Owned(null, null, tensors.toArray(new Tensor[0]));
             }
         } finally {
             if (!kept) {
@@ -387,46 +568,34 @@ final class NativeModule implements AutoCloseable {
         return placed;
     }
 
-    /** Frees the module and the idle input slots; no call may be running (the model's write lock). */
+    /**
+     * Frees the module, the idle input slots and the idle stacks; no call may be running (the model's write
+     * lock). Stacks still held by open results are freed when those close.
+     */
     @Override
     public void close() {
+        closed = true;
         for (int i = 0; i < slots.length(); i++) {
             InputSlot slot = slots.getAndSet(i, null);
             if (slot != null) {
                 slot.close();
             }
         }
+        drainStacks();
+        self.releaseReference();
+        for (IValue d : defaults) {
+            if (d != null) {
+                d.releaseReference();
+            }
+        }
         module.releaseReference();
     }
 
-    /**
-     * The output tensors of one forward call; closing releases them. Either the IValue forward returned owns
-     * the single output (and {@code single} is a reference into it), or each tensor is an owned copy.
-     */
-    static final class Outputs implements AutoCloseable {
-        private final IValue owner;
-        private final Tensor single;
-        private final Tensor[] tensors;
+    /** The output tensors of one forward call; closing releases them. */
+    abstract static class Outputs implements AutoCloseable {
+        abstract Tensor tensor(int i);
 
-        Outputs(IValue owner, Tensor single, Tensor[] tensors) {
-            this.owner = owner;
-            this.single = single;
-            this.tensors = tensors;
-        }
-
-        private Tensor tensor(int i) {
-            if (single != null) {
-                if (i != 0) {
-                    throw new IndexOutOfBoundsException("output " + i + " of 1");
-                }
-                return single;
-            }
-            return tensors[i];
-        }
-
-        int size() {
-            return single != null ? 1 : tensors.length;
-        }
+        abstract int size();
 
         DataType dataType(int i) {
             return TorchNatives.dataType(tensor(i).scalar_type().intern());
@@ -468,6 +637,42 @@ final class NativeModule implements AutoCloseable {
             return tensor(i).data_ptr().address();
         }
 
+        /** Releases the tensors; called once. */
+        @Override
+        public abstract void close();
+    }
+
+    /**
+     * Outputs owned through JavaCPP objects: either the IValue {@code Module::forward} returned owns the single
+     * output (and {@code single} is a reference into it), or each tensor is an owned copy.
+     */
+    private static final class Owned extends Outputs {
+        private final IValue owner;
+        private final Tensor single;
+        private final Tensor[] tensors;
+
+        Owned(IValue owner, Tensor single, Tensor[] tensors) {
+            this.owner = owner;
+            this.single = single;
+            this.tensors = tensors;
+        }
+
+        @Override
+        Tensor tensor(int i) {
+            if (single != null) {
+                if (i != 0) {
+                    throw new IndexOutOfBoundsException("output " + i + " of 1");
+                }
+                return single;
+            }
+            return tensors[i];
+        }
+
+        @Override
+        int size() {
+            return single != null ? 1 : tensors.length;
+        }
+
         @Override
         public void close() {
             if (owner != null) {
@@ -477,6 +682,146 @@ final class NativeModule implements AutoCloseable {
                     t.releaseReference();
                 }
             }
+        }
+    }
+
+    /**
+     * A {@code std::vector<IValue>} used as forward's interpreter stack, reused from call to call: it starts
+     * as a copy of the input slot's initial stack, and forward leaves its result on it. While the result is
+     * open the stack is its {@link Outputs} (one contiguous CPU tensor, element 0); closing empties it (freeing
+     * the output) and gives it back to the module's idle stacks, or frees it if the module is closed or enough
+     * stacks are idle.
+     *
+     * <p>The element and its tensor are read through Java views that are reused, not allocated per call: the
+     * vector's first word is its data pointer (libstdc++'s layout) and a tensor IValue holds its
+     * {@code at::Tensor} at a fixed offset. Both facts are checked against the JavaCPP accessors when the stack
+     * is created; if either does not hold, the accessors are used instead (a few small objects per call).
+     */
+    static final class Stack extends Outputs {
+        private final NativeModule home;
+        final IValueVector vector;
+        private final LongPointer words;
+        private final IValueView element;
+        private final TensorView tensorView = new TensorView();
+        private final long tensorOffset;
+        private final boolean views;
+        /** The output while the stack is a result, a view or a reference into element 0. */
+        Tensor single;
+
+        Stack(NativeModule home) {
+            this.home = home;
+            IValueVector created = null;
+            IValueView view = null;
+            boolean ok;
+            long offset;
+            try (PointerScope scope = new PointerScope()) {
+                created = new IValueVector();
+                scope.detach(created.retainReference());
+                view = new IValueView();
+                scope.detach(view.retainReference());
+                created.push_back(new IValue(new Tensor())); // an undefined tensor: allocates no storage
+                IValue first = created.get(0);
+                LongView w = new LongView(created.address());
+                offset = first.toTensor().address() - first.address();
+                ok = w.get(0) == first.address() && offset >= 0 && offset < 16;
+                created.clear();
+                this.words = w;
+            } catch (RuntimeException | Error e) {
+                if (created != null) {
+                    created.releaseReference();
+                }
+                if (view != null) {
+                    view.free();
+                }
+                throw e;
+            }
+            this.vector = created;
+            this.element = view;
+            this.tensorOffset = offset;
+            this.views = ok;
+        }
+
+        /** {@return element 0 of the stack (a view, valid until the stack changes)} */
+        IValue element() {
+            if (!views) {
+                return vector.get(0);
+            }
+            element.at(words.get(0));
+            return element;
+        }
+
+        /** {@return the tensor of a tensor IValue from {@link #element()} (a view into it)} */
+        Tensor tensor(IValue value) {
+            if (!views) {
+                return value.toTensor();
+            }
+            tensorView.at(value.address() + tensorOffset);
+            return tensorView;
+        }
+
+        @Override
+        Tensor tensor(int i) {
+            if (i != 0) {
+                throw new IndexOutOfBoundsException("output " + i + " of 1");
+            }
+            return single;
+        }
+
+        @Override
+        int size() {
+            return 1;
+        }
+
+        @Override
+        public void close() {
+            if (single == null) {
+                return; // already closed: giving the stack back twice would let two calls share it
+            }
+            single = null;
+            home.recycle(this);
+        }
+
+        void free() {
+            vector.releaseReference();
+            element.free();
+        }
+    }
+
+    /**
+     * An IValue object whose address is set: a view of an IValue owned elsewhere. JavaCPP's IValue has no
+     * constructor that allocates nothing, so this one owns a native None IValue (its deallocator keeps that
+     * address), which {@link #free()} releases.
+     */
+    private static final class IValueView extends IValue {
+        IValueView() {
+            super(); // attached to the creating Stack's scope, which detaches it
+        }
+
+        void at(long address) {
+            this.address = address;
+        }
+
+        void free() {
+            releaseReference(); // deletes the None IValue allocated by the constructor, whatever address is now
+        }
+    }
+
+    /** A Tensor object whose address is set, not allocated: a view of an {@code at::Tensor} owned elsewhere. */
+    private static final class TensorView extends Tensor {
+        TensorView() {
+            super((Pointer) null);
+        }
+
+        void at(long address) {
+            this.address = address;
+        }
+    }
+
+    /** A view of native words at a fixed address, owning nothing. */
+    private static final class LongView extends LongPointer {
+        LongView(long address) {
+            super((Pointer) null);
+            this.address = address;
         }
     }
 }

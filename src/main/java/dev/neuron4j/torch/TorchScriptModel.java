@@ -3,6 +3,7 @@ package dev.neuron4j.torch;
 import dev.neuron4j.DataType;
 import dev.neuron4j.Model;
 import dev.neuron4j.TensorSpec;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -48,7 +49,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Memory.</b> Each call's native temporaries are freed before it returns, except the input tensors
  * wrapped around the caller's buffers: these are kept (a few per model, holding the buffers only weakly) for
  * the next call with the same buffers, and freed by {@link #close()}. A call's outputs are freed when its
- * result is closed. Nothing waits for the garbage collector.
+ * result is closed. The small native vector a call runs forward on (libtorch's interpreter stack, which then
+ * holds its output) is kept too: closing a result empties it and keeps it for a later call, up to a few idle
+ * ones per model, all freed by {@link #close()}. Nothing waits for the garbage collector. When forward's
+ * arguments are all declared {@code Tensor} (the others left to their defaults) and it returns one
+ * contiguous CPU tensor, a call with the buffers of an earlier call creates no native object besides what
+ * libtorch allocates to compute, and no JavaCPP object with a deallocator; on the Java heap it allocates the
+ * result, and a view and a JavaCPP pointer object when the output is viewed.
  *
  * <pre>{@code
  * try (TorchScriptModel model = TorchScriptModel.load(Path.of("mlp.pt"),
@@ -371,21 +378,47 @@ public final class TorchScriptModel implements Model {
             throw new IllegalArgumentException("Model " + file + " takes " + this.inputs.size() + " input(s) "
                     + inputNames() + ", got " + inputs.length);
         }
+        if (inputs.length == 1) {
+            return runSingle(inputs[0]); // read once: the caller's array is neither kept nor copied
+        }
         return runOrdered(inputs.clone());
+    }
+
+    private void check(int index, ByteBuffer buffer) {
+        TensorSpec spec = inputs.get(index);
+        Objects.requireNonNull(buffer, spec.name());
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " is a heap buffer; "
+                    + "inputs are used in place and must be direct (ByteBuffer.allocateDirect)");
+        }
+        if (buffer.remaining() != spec.byteSize()) {
+            throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " has "
+                    + buffer.remaining() + " bytes between position and limit, expected " + spec);
+        }
+    }
+
+    private TorchScriptResult runSingle(ByteBuffer buffer) {
+        check(0, buffer);
+        Lock read = lock.readLock();
+        read.lock();
+        try {
+            ensureOpen();
+            NativeModule.Outputs outputs;
+            try {
+                outputs = module.forward(templates, buffer);
+            } catch (RuntimeException e) {
+                throw Diagnosis.runFailure(file, inputs, e);
+            }
+            return new TorchScriptResult(outputs, buffer, file.toString());
+        } finally {
+            read.unlock();
+            Reference.reachabilityFence(buffer); // its memory is in use until forward returns
+        }
     }
 
     private TorchScriptResult runOrdered(ByteBuffer[] buffers) {
         for (int i = 0; i < buffers.length; i++) {
-            TensorSpec spec = inputs.get(i);
-            ByteBuffer buffer = Objects.requireNonNull(buffers[i], spec.name());
-            if (!buffer.isDirect()) {
-                throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " is a heap buffer; "
-                        + "inputs are used in place and must be direct (ByteBuffer.allocateDirect)");
-            }
-            if (buffer.remaining() != spec.byteSize()) {
-                throw new IllegalArgumentException("Input " + spec.name() + " for " + file + " has "
-                        + buffer.remaining() + " bytes between position and limit, expected " + spec);
-            }
+            check(i, buffers[i]);
         }
         Lock read = lock.readLock();
         read.lock();
@@ -400,6 +433,7 @@ public final class TorchScriptModel implements Model {
             return new TorchScriptResult(outputs, buffers, file.toString());
         } finally {
             read.unlock();
+            Reference.reachabilityFence(buffers); // their memory is in use until forward returns
         }
     }
 

@@ -33,12 +33,13 @@ public final class TorchScriptResult implements AutoCloseable {
     private final NativeModule.Outputs outputs;
     private final String modelFile;
     @SuppressWarnings("unused") // keeps the inputs' memory alive while an output may alias it
-    private final ByteBuffer[] inputs;
+    private final Object inputs; // the input buffer, or an array of them
     private List<TensorSpec> specs; // made on first use
-    private ByteBuffer[] views; // one per output, made on first use
+    private ByteBuffer firstView; // of output 0, made on first use
+    private ByteBuffer[] views; // one per output, made on first use of an output other than 0
     private volatile int closed;
 
-    TorchScriptResult(NativeModule.Outputs outputs, ByteBuffer[] inputs, String modelFile) {
+    TorchScriptResult(NativeModule.Outputs outputs, Object inputs, String modelFile) {
         this.outputs = outputs;
         this.inputs = inputs;
         this.modelFile = modelFile;
@@ -82,7 +83,7 @@ public final class TorchScriptResult implements AutoCloseable {
     /**
      * Returns a view (not a copy) of an output's memory: a new {@link ByteBuffer} object each call, in
      * native byte order, over the whole tensor. Valid only until {@link #close()}: reading it afterwards
-     * reads freed memory.
+     * reads freed memory, or the output of a later call.
      *
      * @param index the output's position, from 0
      * @return the view
@@ -92,15 +93,24 @@ public final class TorchScriptResult implements AutoCloseable {
     public ByteBuffer view(int index) {
         ensureOpen();
         Objects.checkIndex(index, outputs.size());
-        if (views == null) {
-            views = new ByteBuffer[outputs.size()];
-        }
-        ByteBuffer first = views[index];
-        if (first == null) {
-            // The first view is handed out as it is; later ones are fresh duplicates of it.
-            first = outputs.view(index);
-            views[index] = first;
-            return first;
+        ByteBuffer first;
+        if (index == 0) {
+            first = firstView;
+            if (first == null) {
+                first = outputs.view(0);
+                firstView = first;
+                return first; // the first view is handed out as it is; later ones are fresh duplicates of it
+            }
+        } else {
+            if (views == null) {
+                views = new ByteBuffer[outputs.size()];
+            }
+            first = views[index];
+            if (first == null) {
+                first = outputs.view(index);
+                views[index] = first;
+                return first;
+            }
         }
         return first.duplicate().clear().order(ByteOrder.nativeOrder());
     }

@@ -98,6 +98,19 @@ final class TorchFixtures {
                         + "    return (a + alpha * b, a * b)\n");
     }
 
+    /** {@code forward(self, x: Optional[Tensor])} returns {@code x + 1}: an argument not declared plain Tensor. */
+    static Path optional(Path dir) {
+        return save(dir, "optional.pt", "Optional", m -> {},
+                "def forward(self, x: Optional[Tensor]) -> Tensor:\n"
+                        + "    if x is None:\n        return torch.zeros(1)\n    return x + 1\n");
+    }
+
+    /** {@code forward(self, x: Tensor, k: int)} returns {@code x * k}: an argument that is not a tensor. */
+    static Path scaled(Path dir) {
+        return save(dir, "scaled.pt", "Scaled", m -> {},
+                "def forward(self, x: Tensor, k: int) -> Tensor:\n    return x * k\n");
+    }
+
     /** {@code forward(self, x)} returns {@code x.t()}: a non-contiguous output (copied to be viewed). */
     static Path transpose(Path dir) {
         return save(dir, "transpose.pt", "Transpose", m -> {}, "def forward(self, x: Tensor) -> Tensor:\n    return x.t()\n");

@@ -119,6 +119,23 @@ class TorchScriptModelTest {
     }
 
     @Test
+    void argumentsNotDeclaredTensorGoThroughLibtorchsArgumentCheck() {
+        // Optional[Tensor] takes the tensor: forward runs through Module::forward, which checks arguments.
+        try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.optional(dir),
+                TorchScriptModel.input("x", DataType.FLOAT32, 2));
+                TorchScriptResult result = model.forward(floats(1, 2))) {
+            assertArrayEquals(new float[] {2, 3}, result.copyFloats(0));
+        }
+        // int does not: libtorch's check refuses the tensor before forward runs (no direct run on a stack).
+        try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.scaled(dir),
+                TorchScriptModel.input("x", DataType.FLOAT32, 2), TorchScriptModel.input("k", DataType.FLOAT32))) {
+            TorchModelException e = assertThrows(TorchModelException.class,
+                    () -> model.forward(floats(1, 2), floats(3)));
+            assertTrue(e.getMessage().contains("'int'") && e.getMessage().contains("k"), e.getMessage());
+        }
+    }
+
+    @Test
     void nonContiguousOutputIsMadeContiguous() {
         try (TorchScriptModel model = TorchScriptModel.load(TorchFixtures.transpose(dir),
                 TorchScriptModel.input("x", DataType.FLOAT32, 2, 3));

@@ -46,7 +46,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code NoopTranslator}, a sub-manager per call, the output copied out ({@code toFloatArray}).</li>
  * </ul>
  * One intra-op and one inter-op thread each (run.sh exports OMP/MKL/OPENBLAS_NUM_THREADS=1; the states call
- * {@code set_num_threads(1)}; DJL gets its two properties). Every benchmark method runs in its own fork, and
+ * {@code set_num_threads(1)}, and before every iteration check on the measured thread that it took; DJL gets its
+ * two properties). Every benchmark method runs in its own fork, and
  * each state touches one libtorch only: DJL's 2.7.1 and JavaCPP's 2.10 never share a process. The
  * {@code *MaxPhys0} / {@code *NoPointerGc} methods repeat neuron4j and raw JavaCPP with JavaCPP's
  * {@code maxPhysicalBytes=0} / {@code nopointergc=true}. Goals: neuron4j ≤ jcpp × 1.10 and B/op ≤ jcpp's on every
@@ -77,6 +78,18 @@ public class TorchBench {
         GradMode.set_enabled(false);
     }
 
+    /**
+     * Fails the run unless libtorch uses one intra-op thread on the calling (benchmark) thread: with OpenMP,
+     * {@code set_num_threads} sets a per-thread value, so this is checked on the thread that is measured.
+     */
+    static void requireOneIntraOpThread() {
+        int threads = torch.get_num_threads();
+        if (threads != 1) {
+            throw new IllegalStateException("libtorch uses " + threads + " intra-op threads on the benchmark thread "
+                    + Thread.currentThread().getName() + ", expected 1");
+        }
+    }
+
     @State(Scope.Thread)
     public static class Neuron4j {
         @Param({"tiny", "mlp1", "mlp32"})
@@ -92,6 +105,11 @@ public class TorchBench {
                     TorchScriptModel.input("x", dev.neuron4j.DataType.FLOAT32, TorchModels.shape(model)));
             x = TorchModels.input(model);
             out = new float[TorchModels.outputFloats(model)];
+        }
+
+        @Setup(Level.Iteration)
+        public void checkThreads() {
+            requireOneIntraOpThread();
         }
 
         @TearDown(Level.Trial)
@@ -121,6 +139,11 @@ public class TorchBench {
             xt = torch.from_blob(xp, TorchModels.shape(model), new TensorOptions(torch.ScalarType.Float));
             inputs = new IValueVector(new IValue(xt));
             out = new float[TorchModels.outputFloats(model)];
+        }
+
+        @Setup(Level.Iteration)
+        public void checkThreads() {
+            requireOneIntraOpThread();
         }
     }
 
