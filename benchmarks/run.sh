@@ -77,8 +77,8 @@ log "JMH (JDK 17): ExecuteBench, CallBench, ZeroCopyBench with -prof gc"
 step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench|CallBench|ZeroCopyBench' $JMH -p size=$SIZES_JMH -prof gc \
   -rf json -rff "$OUT/jmh-core.json" > "$OUT/jmh-core.log" 2>&1
 if [ $HAVE25 = 1 ]; then
-  log "JMH (Temurin 25): FfmCallBench (JavaCPP binding, FFM, FFM critical in one run)"
-  step "$JAVA25/bin/java" $EMU -jar "$B/target/jdk25/benchmarks.jar" 'FfmCallBench' $JMH -prof gc \
+  log "JMH (Temurin 25): FfmCallBench (JavaCPP binding, FFM, FFM critical), ExecuteMembarrierBench"
+  step "$JAVA25/bin/java" $EMU -jar "$B/target/jdk25/benchmarks.jar" 'FfmCallBench|ExecuteMembarrierBench' $JMH -prof gc \
     -rf json -rff "$OUT/jmh-ffm.json" > "$OUT/jmh-ffm.log" 2>&1
 fi
 log "JMH (JDK 17): TorchBench ($TORCH_FILTER), one intra-op and one inter-op thread"

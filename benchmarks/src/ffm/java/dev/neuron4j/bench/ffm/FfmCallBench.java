@@ -92,6 +92,23 @@ public class FfmCallBench {
         return nrt.nrt_get_visible_vnc_count(count.address());
     }
 
+    /**
+     * The address form again, in a JVM started with {@code -XX:+UseSystemMemoryBarrier}: the native-call
+     * thread-state transition then skips its memory fence (safepoints pay with a membarrier system call).
+     */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = "-XX:+UseSystemMemoryBarrier")
+    public int bindingAddressMembarrier() {
+        return nrt.nrt_get_visible_vnc_count(count.address());
+    }
+
+    /** A plain FFM downcall with {@code -XX:+UseSystemMemoryBarrier}. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = "-XX:+UseSystemMemoryBarrier")
+    public int ffmMembarrier() throws Throwable {
+        return (int) PLAIN.invokeExact(segment);
+    }
+
     /** A plain FFM downcall (with the thread-state transition, like JNI). */
     @Benchmark
     public int ffm() throws Throwable {

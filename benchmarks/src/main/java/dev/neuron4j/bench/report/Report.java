@@ -187,6 +187,14 @@ public final class Report {
                 .append(" | ").append(f("%.3f", bytesPerOp(raw))).append(" |\n");
         md.append("| Java raw binding, address form `nrt.nrt_execute(long, long, long)` | ").append(pm(rawAddr, "%.1f"))
                 .append(" | ").append(f("%.3f", bytesPerOp(rawAddr))).append(" |\n");
+        JsonNode javaMb = jmh(ffm, "ExecuteMembarrierBench.execute", null, null);
+        JsonNode rawAddrMb = jmh(ffm, "ExecuteMembarrierBench.rawExecuteAddresses", null, null);
+        if (javaMb != null) {
+            md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: `Binding.execute()` | ").append(pm(javaMb, "%.1f"))
+                    .append(" | ").append(f("%.3f", bytesPerOp(javaMb))).append(" |\n");
+            md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: raw binding, address form | ").append(pm(rawAddrMb, "%.1f"))
+                    .append(" | ").append(f("%.3f", bytesPerOp(rawAddrMb))).append(" |\n");
+        }
         md.append("| C `execute_loop --threaded` (median) | ").append(f("%.1f", cMt)).append(" | – |\n");
         md.append("| C `execute_loop` single-threaded (median) | ").append(f("%.1f", cSt)).append(" | – |\n\n");
         md.append("Java − C (threaded) = **").append(f("%.1f", diff)).append(" ns**; Java − C (single-threaded) = ")
@@ -197,6 +205,13 @@ public final class Report {
         goal("Execute: Java − C per execute (C in a multi-threaded process)", f("%.1f ns", diff)
                 + " (Java " + f("%.1f", score(java)) + ", C " + f("%.1f", cMt) + "; vs single-threaded C: "
                 + f("%.1f", score(java) - cSt) + " ns)", "≤ 20 ns", diff <= 20, java != null && !Double.isNaN(cMt));
+        if (javaMb != null) {
+            double diffMb = score(javaMb) - cMt;
+            md.append("With `-XX:+UseSystemMemoryBarrier` (JDK 25; JDK 17 has no such flag) the JNI transition skips "
+                    + "its memory fence: Java − C (threaded) = **").append(f("%.1f", diffMb)).append(" ns**.\n\n");
+            goal("Execute: Java − C, JDK 25 with `-XX:+UseSystemMemoryBarrier`", f("%.1f ns", diffMb) + " (Java "
+                    + f("%.1f", score(javaMb)) + ", C " + f("%.1f", cMt) + ")", "≤ 20 ns", diffMb <= 20, !Double.isNaN(cMt));
+        }
         goal("Execute: allocation", f("%.3f B/op", bytesPerOp(java)), "0 B/op", bytesPerOp(java) < 0.5, java != null);
     }
 
@@ -225,7 +240,11 @@ public final class Report {
         md.append("| JDK 25: JMH floor | ").append(pm(base25, "%.2f")).append(" | – |\n");
         md.append("| JDK 25: JavaCPP binding, `IntPointer` | ").append(pm(b25pointer, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25pointer))).append(" |\n");
         md.append("| JDK 25: JavaCPP binding, address form | ").append(pm(b25, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25))).append(" |\n");
+        JsonNode b25mb = jmh(ffm, "FfmCallBench.bindingAddressMembarrier", null, null);
+        JsonNode plainMb = jmh(ffm, "FfmCallBench.ffmMembarrier", null, null);
+        md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: JavaCPP binding, address form | ").append(pm(b25mb, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25mb))).append(" |\n");
         md.append("| JDK 25: FFM downcall | ").append(pm(plain, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(plain))).append(" |\n");
+        md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: FFM downcall | ").append(pm(plainMb, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(plainMb))).append(" |\n");
         md.append("| JDK 25: FFM + `critical(false)` (floor) | ").append(pm(crit, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(crit))).append(" |\n");
         md.append("| C `call_loop --threaded` (median) | ").append(f("%.2f", cMt)).append(" | – |\n");
         md.append("| C `call_loop` single-threaded (median) | ").append(f("%.2f", cSt)).append(" | – |\n");
@@ -238,6 +257,15 @@ public final class Report {
         goal("Trivial call: JavaCPP binding − C (JDK 17)", f("%.2f ns", d) + " (binding, address form "
                 + f("%.2f", score(binding)) + ", `IntPointer` form " + f("%.2f", score(pointerForm)) + ", C " + f("%.2f", cMt) + "; FFM critical on JDK 25: " + f("%.2f", score(crit)) + ")", "≤ 5 ns",
                 d <= 5, binding != null && !Double.isNaN(cMt));
+        if (b25mb != null) {
+            double dMb = score(b25mb) - cMt;
+            md.append("With `-XX:+UseSystemMemoryBarrier` (JDK 25) the transition's fence goes: binding (address form) − C = **")
+                    .append(f("%.2f", dMb)).append(" ns**; plain FFM − C = ").append(f("%.2f", score(plainMb) - cMt))
+                    .append(" ns.\n\n");
+            goal("Trivial call: JavaCPP binding − C, JDK 25 with `-XX:+UseSystemMemoryBarrier`", f("%.2f ns", dMb)
+                    + " (binding, address form " + f("%.2f", score(b25mb)) + ", C " + f("%.2f", cMt) + ")", "≤ 5 ns",
+                    dMb <= 5, !Double.isNaN(cMt));
+        }
     }
 
     private void zeroCopy(Path chartDir) throws IOException {
