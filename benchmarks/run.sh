@@ -55,7 +55,7 @@ if [ $MODE = quick ]; then
   TORCH_FILTER='TorchBench\.(neuron4j|jcpp|djl)$'
   CSAMPLES="--samples 7"; LOAD_SAMPLES=3; REPL_SECONDS=2; REPL_WARMUP=0.5
 else
-  JMH="-f 1 -wi 4 -w 1s -i 8 -r 1s"
+  JMH="-wi 4 -w 1s -i 8 -r 1s" # forks as annotated: 1, except 3 for the execute benchmarks
   SIZES_JMH=4096,65536,1048576,16777216,67108864; SIZES_C=4K,64K,1M,16M,64M
   TORCH_FILTER='TorchBench\.'
   CSAMPLES=""; LOAD_SAMPLES=7; REPL_SECONDS=10; REPL_WARMUP=2
@@ -73,8 +73,8 @@ if [ -f "$NEFF_DIR/matmul_large.neff" ]; then
   c load_time load_time-matmul_large "$NEFF_DIR/matmul_large.neff" --threaded
 fi
 
-log "JMH (JDK 17): ExecuteBench, CallBench, ZeroCopyBench with -prof gc"
-step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench|CallBench|ZeroCopyBench' $JMH -p size=$SIZES_JMH -prof gc \
+log "JMH (JDK 17): ExecuteBench, CallBench, ZeroCopyBench, GuardBench with -prof gc"
+step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench|CallBench|ZeroCopyBench|GuardBench' $JMH -p size=$SIZES_JMH -prof gc \
   -rf json -rff "$OUT/jmh-core.json" > "$OUT/jmh-core.log" 2>&1
 if [ $HAVE25 = 1 ]; then
   log "JMH (Temurin 25): FfmCallBench (JavaCPP binding, FFM, FFM critical), ExecuteMembarrierBench"

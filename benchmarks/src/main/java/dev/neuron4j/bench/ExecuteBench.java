@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
-@Fork(1)
+@Fork(3) // the run-to-run spread between forks (~±15 ns) is as large as the goal; run.sh --quick passes -f 1
 public class ExecuteBench {
     private NeuronRuntime runtime;
     private NeffModel model;

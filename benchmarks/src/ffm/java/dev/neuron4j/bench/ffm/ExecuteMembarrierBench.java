@@ -11,6 +11,6 @@ import org.openjdk.jmh.annotations.Fork;
  *
  * <p>HOW TO RUN THIS TEST: {@code benchmarks/run.sh} (the Temurin 25 step).
  */
-@Fork(value = 1, jvmArgsAppend = "-XX:+UseSystemMemoryBarrier")
+@Fork(value = 3, jvmArgsAppend = "-XX:+UseSystemMemoryBarrier") // 3 forks, as ExecuteBench
 public class ExecuteMembarrierBench extends ExecuteBench {
 }

@@ -68,6 +68,10 @@ public final class Report {
         return r == null ? Double.NaN : r.get("primaryMetric").get("score").asDouble();
     }
 
+    private static String forks(JsonNode r) {
+        return r == null ? "?" : r.path("forks").asText("?");
+    }
+
     private static double error(JsonNode r) {
         return r == null ? Double.NaN : r.get("primaryMetric").get("scoreError").asDouble();
     }
@@ -134,7 +138,7 @@ public final class Report {
                 .append(" — do not edit by hand; re-run the script. Raw data: `benchmarks/results/").append(mode)
                 .append("/`. The run took ").append(elapsed / 60).append(" min ").append(elapsed % 60).append(" s.\n\n");
         body.append("All figures are from this one run on this machine, against the libnrt **emulator** (not a "
-                + "NeuronCore). JMH figures are mean ± 99.9 % CI half-width (1 fork); C figures are medians. "
+                + "NeuronCore). JMH figures are mean ± 99.9 % CI half-width (1 fork, or as stated); C figures are medians. "
                 + "On a shared 2-vCPU VM expect ±10–30 % between runs: only same-run differences and ratios count.\n\n");
         body.append("## Machine\n\n| what | value |\n|---|---|\n");
         body.append("| CPU | ").append(Machine.cpu()).append(" |\n");
@@ -195,8 +199,16 @@ public final class Report {
             md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: raw binding, address form | ").append(pm(rawAddrMb, "%.1f"))
                     .append(" | ").append(f("%.3f", bytesPerOp(rawAddrMb))).append(" |\n");
         }
+        JsonNode exclusive = jmh(core, "GuardBench.exclusiveUse", null, null);
+        JsonNode shared = jmh(core, "GuardBench.sharedUse", null, null);
+        md.append("| Java guard alone, `execute()`'s exclusive use (no native call) | ").append(pm(exclusive, "%.1f"))
+                .append(" | – |\n");
+        md.append("| Java guard alone, a shared use (`acquire`/`release`, two atomic RMWs) | ").append(pm(shared, "%.1f"))
+                .append(" | – |\n");
         md.append("| C `execute_loop --threaded` (median) | ").append(f("%.1f", cMt)).append(" | – |\n");
         md.append("| C `execute_loop` single-threaded (median) | ").append(f("%.1f", cSt)).append(" | – |\n\n");
+        md.append("The execute rows are the mean of ").append(forks(java)).append(" forks (JVM runs); fork-to-fork "
+                + "spread is of the order of the goal.\n\n");
         md.append("Java − C (threaded) = **").append(f("%.1f", diff)).append(" ns**; Java − C (single-threaded) = ")
                 .append(f("%.1f", score(java) - cSt)).append(" ns; `execute()` − raw binding = ")
                 .append(f("%.1f", score(java) - score(rawAddr))).append(" ns (the close guard and the status check, vs "
