@@ -92,6 +92,13 @@ LOADS=("$FIX/noop-1g.neff")
 step "$JAVA17" $EMU -cp "$JAR" dev.neuron4j.bench.LoadHarness "$OUT/java-load.json" $LOAD_SAMPLES "${LOADS[@]}" \
   > "$OUT/java-load.log" 2>&1
 
+log "replica scaling, C baseline (replica_loop): 1 2 4 8 12 24 cores, 2 threads per core"
+REPL_C_SECONDS=${REPL_SECONDS%.*}; REPL_C_WARMUP=${REPL_WARMUP%.*}
+for n in 1 2 4 8 12 24; do
+  NEURON4J_EMU_CORES=$n LD_LIBRARY_PATH=$ROOT/target/emu "$ROOT/target/bench/replica_loop" "$FIX/noop-4k-1ms.neff" \
+    --samples "$REPL_C_SECONDS" --warmup "${REPL_C_WARMUP:-0}" --json > "$OUT/c-replica_loop-$n.json" \
+    || log "WARNING: replica_loop failed at $n cores"
+done
 log "replica scaling: 1 2 4 8 12 24 cores, 2 threads per core, ${REPL_SECONDS}s per point"
 step "$JAVA17" $EMU -cp "$JAR" dev.neuron4j.bench.ReplicaScaling "$OUT/replicas.json" $REPL_SECONDS $REPL_WARMUP \
   1,2,4,8,12,24 > "$OUT/replicas.log" 2>&1

@@ -75,6 +75,7 @@ run load_time load_time --samples 2 --warmup 0
 if [ -n "$neff" ]; then
     run execute_loop execute_loop "$neff" --samples 2 --warmup 0 --calls 2
     run load_time load_time "$neff" --samples 2 --warmup 0
+    run replica_loop replica_loop "$neff" --samples 1 --warmup 0
 fi
 
 if [ $failed -ne 0 ]; then
