@@ -54,6 +54,13 @@ final class DjlTests {
         }
     }
 
+    /** The number of nrt_execute calls the emulator has counted (on entry). */
+    static long executions() {
+        try (var c = Emu.counters()) {
+            return c.executions();
+        }
+    }
+
     /** The device memory the emulator accounts on a (global) core. */
     static long deviceBytes(int core) {
         try (var c = Emu.counters()) {
