@@ -517,3 +517,26 @@ void *bench_alloc_touched(size_t size, int fill)
     memset(p, fill, rounded);
     return p;
 }
+
+uint8_t *bench_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        bench_die("cannot open %s", path);
+    size_t cap = 1 << 20, n = 0;
+    uint8_t *data = malloc(cap);
+    for (;;) {
+        if (data == NULL)
+            bench_die("out of memory reading %s", path);
+        n += fread(data + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        cap *= 2;
+        data = realloc(data, cap);
+    }
+    if (ferror(f))
+        bench_die("cannot read %s", path);
+    fclose(f);
+    *len = n;
+    return data;
+}

@@ -112,6 +112,9 @@ const char *bench_library_path(void);
 const char *bench_runtime_version(void);
 const char *bench_runtime_detail(void);
 
+/* Reads a whole file into malloc'd memory (*len bytes); exits 1 on failure. The caller frees it. */
+uint8_t *bench_read_file(const char *path, size_t *len);
+
 /* Allocates size bytes aligned to 4096 and touches every page (writes `fill`); exits 1 on failure. */
 void *bench_alloc_touched(size_t size, int fill);
 

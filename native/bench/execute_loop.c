@@ -58,29 +58,6 @@ static long calibrate(void)
     }
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        bench_die("cannot open %s", path);
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *data = malloc(cap);
-    for (;;) {
-        if (data == NULL)
-            bench_die("out of memory reading %s", path);
-        n += fread(data + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        cap *= 2;
-        data = realloc(data, cap);
-    }
-    if (ferror(f))
-        bench_die("cannot read %s", path);
-    fclose(f);
-    *len = n;
-    return data;
-}
-
 int main(int argc, char **argv)
 {
     bench_args_t a;
@@ -99,7 +76,7 @@ int main(int argc, char **argv)
     uint8_t *neff;
     size_t neff_len;
     if (a.path != NULL) {
-        neff = read_file(a.path, &neff_len);
+        neff = bench_read_file(a.path, &neff_len);
     } else {
         neff_writer_tensor_t io[2] = {
             {.name = "input0", .is_input = 1, .dtype = "float32", .ndim = 1, .shape = {(uint64_t)size / 4}},

@@ -105,22 +105,6 @@ static double percentile(const double *sorted, size_t n, double p)
     return sorted[i < n ? i : n - 1];
 }
 
-static void *read_file(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        bench_die("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void *data = malloc(n > 0 ? (size_t)n : 1);
-    if (n <= 0 || data == NULL || fread(data, 1, (size_t)n, f) != (size_t)n)
-        bench_die("cannot read %s", path);
-    fclose(f);
-    *size = (size_t)n;
-    return data;
-}
-
 int main(int argc, char **argv)
 {
     bench_args_t a;
@@ -132,7 +116,7 @@ int main(int argc, char **argv)
     long warmup = a.warmup >= 0 ? a.warmup : 2;
 
     size_t neff_size;
-    void *neff = read_file(a.path, &neff_size);
+    uint8_t *neff = bench_read_file(a.path, &neff_size);
     bench_nrt_init();
     uint32_t cores = 0;
     bench_check(nrt_get_visible_vnc_count(&cores), "nrt_get_visible_vnc_count");

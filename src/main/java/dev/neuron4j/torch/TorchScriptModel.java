@@ -399,41 +399,33 @@ public final class TorchScriptModel implements Model {
 
     private TorchScriptResult runSingle(ByteBuffer buffer) {
         check(0, buffer);
-        Lock read = lock.readLock();
-        read.lock();
-        try {
-            ensureOpen();
-            NativeModule.Outputs outputs;
-            try {
-                outputs = module.forward(templates, buffer);
-            } catch (RuntimeException e) {
-                throw Diagnosis.runFailure(file, inputs, e);
-            }
-            return new TorchScriptResult(outputs, buffer, file.toString());
-        } finally {
-            read.unlock();
-            Reference.reachabilityFence(buffer); // its memory is in use until forward returns
-        }
+        return runChecked(buffer, null);
     }
 
     private TorchScriptResult runOrdered(ByteBuffer[] buffers) {
         for (int i = 0; i < buffers.length; i++) {
             check(i, buffers[i]);
         }
+        return runChecked(null, buffers);
+    }
+
+    /** Runs forward on checked inputs: one buffer ({@code single}, no array made) or several. */
+    private TorchScriptResult runChecked(ByteBuffer single, ByteBuffer[] buffers) {
         Lock read = lock.readLock();
         read.lock();
         try {
             ensureOpen();
             NativeModule.Outputs outputs;
             try {
-                outputs = module.forward(templates, buffers);
+                outputs = single != null ? module.forward(templates, single) : module.forward(templates, buffers);
             } catch (RuntimeException e) {
                 throw Diagnosis.runFailure(file, inputs, e);
             }
-            return new TorchScriptResult(outputs, buffers, file.toString());
+            return new TorchScriptResult(outputs, single != null ? single : buffers, file.toString());
         } finally {
             read.unlock();
-            Reference.reachabilityFence(buffers); // their memory is in use until forward returns
+            Reference.reachabilityFence(single); // the inputs' memory is in use until forward returns
+            Reference.reachabilityFence(buffers);
         }
     }
 
