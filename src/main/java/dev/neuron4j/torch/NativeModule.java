@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
@@ -318,63 +319,67 @@ final class NativeModule implements AutoCloseable {
     private final AtomicReferenceArray<Stack> stacks = new AtomicReferenceArray<>(IDLE_LIMIT);
 
     private InputSlot takeSlot() {
-        int n = slots.length();
-        int home = (int) (Thread.currentThread().getId() % n);
-        for (int k = 0; k < n; k++) {
-            InputSlot slot = slots.getAndSet((home + k) % n, null);
-            if (slot != null) {
-                return slot;
-            }
-        }
-        return new InputSlot();
+        InputSlot slot = takeIdle(slots);
+        return slot != null ? slot : new InputSlot();
     }
 
     private void giveBack(InputSlot slot) {
-        int n = slots.length();
-        int home = (int) (Thread.currentThread().getId() % n);
-        for (int k = 0; k < n; k++) {
-            if (slots.compareAndSet((home + k) % n, null, slot)) {
-                return;
-            }
+        if (!offerIdle(slots, slot)) {
+            slot.close(); // more calls at once than slots: this one is not kept
         }
-        slot.close(); // more calls at once than slots: this one is not kept
     }
 
     private Stack takeStack() {
-        int n = stacks.length();
-        int home = (int) (Thread.currentThread().getId() % n);
-        for (int k = 0; k < n; k++) {
-            Stack stack = stacks.getAndSet((home + k) % n, null);
-            if (stack != null) {
-                return stack;
-            }
-        }
-        return new Stack(this);
+        Stack stack = takeIdle(stacks);
+        return stack != null ? stack : new Stack(this);
     }
 
     /** Empties a stack (releasing what it holds) and keeps it for a later call, or frees it. Any thread. */
     private void recycle(Stack stack) {
         stack.vector.clear();
-        if (!closed) {
-            int n = stacks.length();
-            int home = (int) (Thread.currentThread().getId() % n);
-            for (int k = 0; k < n; k++) {
-                if (stacks.compareAndSet((home + k) % n, null, stack)) {
-                    if (closed) {
-                        drainStacks(); // close() may have drained before our put: free what is left
-                    }
-                    return;
-                }
+        if (!closed && offerIdle(stacks, stack)) {
+            if (closed) {
+                drainIdle(stacks, Stack::free); // close() may have drained before our put: free what is left
             }
+            return;
         }
         stack.free();
     }
 
-    private void drainStacks() {
-        for (int i = 0; i < stacks.length(); i++) {
-            Stack stack = stacks.getAndSet(i, null);
-            if (stack != null) {
-                stack.free();
+    // An idle pool is an array of slots, each empty or holding one idle object. A thread starts at its own
+    // slot (by thread id), so a thread that calls repeatedly tends to get back what it gave back.
+
+    /** {@return an idle object taken out of the pool, or null if none is idle} */
+    private static <T> T takeIdle(AtomicReferenceArray<T> pool) {
+        int n = pool.length();
+        int home = (int) (Thread.currentThread().getId() % n);
+        for (int k = 0; k < n; k++) {
+            T idle = pool.getAndSet((home + k) % n, null);
+            if (idle != null) {
+                return idle;
+            }
+        }
+        return null;
+    }
+
+    /** {@return whether the pool kept the object (false: every slot is taken)} */
+    private static <T> boolean offerIdle(AtomicReferenceArray<T> pool, T object) {
+        int n = pool.length();
+        int home = (int) (Thread.currentThread().getId() % n);
+        for (int k = 0; k < n; k++) {
+            if (pool.compareAndSet((home + k) % n, null, object)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes every idle object out of the pool and frees it. */
+    private static <T> void drainIdle(AtomicReferenceArray<T> pool, Consumer<T> free) {
+        for (int i = 0; i < pool.length(); i++) {
+            T idle = pool.getAndSet(i, null);
+            if (idle != null) {
+                free.accept(idle);
             }
         }
     }
@@ -575,13 +580,8 @@ final class NativeModule implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (int i = 0; i < slots.length(); i++) {
-            InputSlot slot = slots.getAndSet(i, null);
-            if (slot != null) {
-                slot.close();
-            }
-        }
-        drainStacks();
+        drainIdle(slots, InputSlot::close);
+        drainIdle(stacks, Stack::free);
         self.releaseReference();
         for (IValue d : defaults) {
             if (d != null) {
