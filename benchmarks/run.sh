@@ -24,7 +24,7 @@ log() { echo "== [$(( $(date +%s) - START ))s] $*"; }
 # A failing step is reported and the run goes on: the report says "not measured" for what is missing.
 step() { "$@" || log "WARNING: exit $? from: ${*:1:3} ..."; }
 
-log "building neuron4j (install, tests skipped), the emulator and the C baselines"
+log "building neuron4j (install, tests skipped), the emulator, the C baselines and the JNI control"
 make -s -C "$ROOT/native" all bench OUT="$ROOT/target" >/dev/null
 # The emulator is built above; skip the root build's make steps (they also run the C test suites).
 mvn -B -q -f "$ROOT/pom.xml" install -DskipTests -Dnative.skip=true
@@ -47,7 +47,7 @@ log "fixtures (NEFFs incl. a 1 GiB one, TorchScript files) in $FIX"
 export NEURON4J_EMU_STATE_DIR=$ROOT/target/bench-state
 mkdir -p "$NEURON4J_EMU_STATE_DIR"
 unset NEURON_RT_VISIBLE_CORES NEURON_RT_NUM_CORES NEURON4J_EMU_CORES
-EMU="-Dneuron4j.runtime=emulator -Dneuron4j.nrt.path=$ROOT/target/emu -Dbench.fixtures=$FIX"
+EMU="-Dneuron4j.runtime=emulator -Dneuron4j.nrt.path=$ROOT/target/emu -Dbench.fixtures=$FIX -Dbench.jniFloor=$ROOT/target/bench/libjni_floor.so"
 
 if [ $MODE = quick ]; then
   JMH="-f 1 -wi 2 -w 500ms -i 3 -r 500ms"

@@ -78,6 +78,11 @@ if [ -n "$neff" ]; then
     run replica_loop replica_loop "$neff" --samples 1 --warmup 0
 fi
 
+# The JNI control library is loaded by the JVM, not run: check that it exports its four entry points.
+printf '%s: ' "libjni_floor.so"
+n=$(nm -D --defined-only "$bin/libjni_floor.so" 2>/dev/null | grep -c ' T Java\(Critical\)\{0,1\}_dev_neuron4j_bench_JniFloor_')
+if [ "$n" -eq 4 ]; then echo "ok: 4 JNI entry points"; else echo "FAILED: $n of 4 JNI entry points"; failed=1; fi
+
 if [ $failed -ne 0 ]; then
     echo "bench smoke: FAILED"
     exit 1

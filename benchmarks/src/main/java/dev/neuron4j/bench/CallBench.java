@@ -14,12 +14,18 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Trivial call: {@code nrt_get_visible_vnc_count(&n)} through the JavaCPP binding
  * ({@code dev.neuron4j.nrt.global.nrt}, a pre-allocated {@link IntPointer}) after {@code nrt_init}; its C twin is
  * {@code native/bench/call_loop}. Goal: binding ≤ C + 5 ns. On JDK 22+ {@code FfmCallBench} adds the same call
  * through FFM (plain and {@code Linker.Option.critical}) in the same JMH run.
+ *
+ * <p>The {@code jni*} methods are the hand-written JNI control ({@link JniFloor}): an empty native method (the
+ * JVM's transition alone: no JNI binding can be cheaper) and the same call in the plainest JNI code, each also as
+ * a JDK 17 critical native ({@code -XX:+CriticalJNINatives}, deprecated, removed in JDK 18), which skips the
+ * transition as FFM's {@code critical} does on JDK 22+.
  *
  * <p>HOW TO RUN THIS TEST: {@code benchmarks/run.sh --quick}, or {@code java ... -jar benchmarks.jar CallBench}.
  */
@@ -34,13 +40,23 @@ public class CallBench {
     private int javaField = 2;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(BenchmarkParams params) {
         runtime = NeuronRuntime.open();
+        if (params.getBenchmark().contains(".jni")) {
+            JniFloor.load(); // after open(): it needs the libnrt that open() loaded
+        }
         count = new IntPointer(1);
         countAddress = count.address();
         int status = nrt.nrt_get_visible_vnc_count(count);
         if (status != 0 || count.get() < 1) {
             throw new IllegalStateException("nrt_get_visible_vnc_count: status " + status);
+        }
+        if (params.getBenchmark().contains(".jni")) {
+            count.put(0);
+            status = JniFloor.visibleCount(countAddress);
+            if (status != 0 || count.get() != runtime.visibleCores()) {
+                throw new IllegalStateException("hand-written JNI nrt_get_visible_vnc_count: status " + status);
+            }
         }
     }
 
@@ -69,5 +85,31 @@ public class CallBench {
     @Benchmark
     public int bindingAddress() {
         return nrt.nrt_get_visible_vnc_count(countAddress);
+    }
+
+    /** Hand-written JNI, a native method that does nothing: the JVM's transition alone. */
+    @Benchmark
+    public int jniEmpty() {
+        return JniFloor.emptyCall();
+    }
+
+    /** Hand-written JNI of the same call as {@link #bindingAddress()}: the best a JNI binding of it can do. */
+    @Benchmark
+    public int jniSameCall() {
+        return JniFloor.visibleCount(countAddress);
+    }
+
+    /** {@link #jniEmpty()} as a critical native: JDK 17's floor for a Java call into C (no transition). */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = "-XX:+CriticalJNINatives")
+    public int jniEmptyCritical() {
+        return JniFloor.emptyCall();
+    }
+
+    /** {@link #jniSameCall()} as a critical native. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = "-XX:+CriticalJNINatives")
+    public int jniSameCallCritical() {
+        return JniFloor.visibleCount(countAddress);
     }
 }

@@ -1,6 +1,7 @@
 package dev.neuron4j.bench.ffm;
 
 import dev.neuron4j.NeuronRuntime;
+import dev.neuron4j.bench.JniFloor;
 import dev.neuron4j.nrt.global.nrt;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,6 +23,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Trivial call on JDK 22+ (Temurin 25 in run.sh): {@code nrt_get_visible_vnc_count(uint32_t*)} through the
@@ -58,13 +60,19 @@ public class FfmCallBench {
     private int javaField = 2;
 
     @Setup(Level.Trial)
-    public void setUp() throws Throwable {
+    public void setUp(BenchmarkParams params) throws Throwable {
         runtime = NeuronRuntime.open();
+        if (params.getBenchmark().contains(".jni")) {
+            JniFloor.load(); // after open(): it needs the libnrt that open() loaded
+        }
         count = new IntPointer(1);
         segment = Arena.global().allocate(ValueLayout.JAVA_INT);
         int status = (int) CRITICAL.invokeExact(segment);
         if (status != 0 || segment.get(ValueLayout.JAVA_INT, 0) != runtime.visibleCores()) {
             throw new IllegalStateException("FFM nrt_get_visible_vnc_count: status " + status);
+        }
+        if (params.getBenchmark().contains(".jni") && JniFloor.emptyCall() != 0) {
+            throw new IllegalStateException("the JNI control library answered wrongly");
         }
     }
 
@@ -119,5 +127,18 @@ public class FfmCallBench {
     @Benchmark
     public int ffmCritical() throws Throwable {
         return (int) CRITICAL.invokeExact(segment);
+    }
+
+    /** Hand-written JNI, a native method that does nothing (as CallBench.jniEmpty): the JVM's transition alone. */
+    @Benchmark
+    public int jniEmpty() {
+        return JniFloor.emptyCall();
+    }
+
+    /** {@link #jniEmpty()} with {@code -XX:+UseSystemMemoryBarrier}. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = "-XX:+UseSystemMemoryBarrier")
+    public int jniEmptyMembarrier() {
+        return JniFloor.emptyCall();
     }
 }

@@ -240,10 +240,22 @@ public final class Report {
                 + "`Linker.Option.critical(false)`), C `call_loop` (through the PLT). The JDK-25 rows are one JMH run. "
                 + "The C loop's consecutive calls overlap in the CPU (well under a call's latency); a JNI or plain "
                 + "FFM call begins with a thread-state transition that they cannot overlap, which is why only FFM's "
-                + "`critical` comes close to C.\n\n| variant | ns/op | B/op |\n|---|---|---|\n");
+                + "`critical` comes close to C. The hand-written JNI rows (`native/bench/jni_floor.c`) split the "
+                + "binding's cost: an empty native method is the JVM's transition alone, which no JNI binding can go "
+                + "below; the same call in the plainest JNI code is the best a binding of it can do. Their critical "
+                + "forms (`-XX:+CriticalJNINatives`, JDK 17 only: deprecated in 16, removed in 18) skip the transition, "
+                + "like FFM's `critical`; neuron4j does not use them.\n\n| variant | ns/op | B/op |\n|---|---|---|\n");
         md.append("| JDK 17: JMH floor (field read) | ").append(pm(base, "%.2f")).append(" | – |\n");
         md.append("| JDK 17: JavaCPP binding, `IntPointer` | ").append(pm(pointerForm, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(pointerForm))).append(" |\n");
         md.append("| JDK 17: JavaCPP binding, address form | ").append(pm(binding, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(binding))).append(" |\n");
+        JsonNode jniEmpty = jmh(core, "CallBench.jniEmpty", null, null);
+        JsonNode jniSame = jmh(core, "CallBench.jniSameCall", null, null);
+        JsonNode jniEmptyCrit = jmh(core, "CallBench.jniEmptyCritical", null, null);
+        JsonNode jniSameCrit = jmh(core, "CallBench.jniSameCallCritical", null, null);
+        md.append("| JDK 17: hand-written JNI, empty method (the transition alone) | ").append(pm(jniEmpty, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmpty))).append(" |\n");
+        md.append("| JDK 17: hand-written JNI, same call | ").append(pm(jniSame, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniSame))).append(" |\n");
+        md.append("| JDK 17 + `-XX:+CriticalJNINatives`: hand-written critical native, empty | ").append(pm(jniEmptyCrit, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmptyCrit))).append(" |\n");
+        md.append("| JDK 17 + `-XX:+CriticalJNINatives`: hand-written critical native, same call | ").append(pm(jniSameCrit, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniSameCrit))).append(" |\n");
         JsonNode b25pointer = jmh(ffm, "FfmCallBench.binding", null, null);
         JsonNode b25 = jmh(ffm, "FfmCallBench.bindingAddress", null, null);
         JsonNode plain = jmh(ffm, "FfmCallBench.ffm", null, null);
@@ -252,6 +264,10 @@ public final class Report {
         md.append("| JDK 25: JMH floor | ").append(pm(base25, "%.2f")).append(" | – |\n");
         md.append("| JDK 25: JavaCPP binding, `IntPointer` | ").append(pm(b25pointer, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25pointer))).append(" |\n");
         md.append("| JDK 25: JavaCPP binding, address form | ").append(pm(b25, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25))).append(" |\n");
+        JsonNode jniEmpty25 = jmh(ffm, "FfmCallBench.jniEmpty", null, null);
+        JsonNode jniEmpty25mb = jmh(ffm, "FfmCallBench.jniEmptyMembarrier", null, null);
+        md.append("| JDK 25: hand-written JNI, empty method | ").append(pm(jniEmpty25, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmpty25))).append(" |\n");
+        md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: hand-written JNI, empty method | ").append(pm(jniEmpty25mb, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmpty25mb))).append(" |\n");
         JsonNode b25mb = jmh(ffm, "FfmCallBench.bindingAddressMembarrier", null, null);
         JsonNode plainMb = jmh(ffm, "FfmCallBench.ffmMembarrier", null, null);
         md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: JavaCPP binding, address form | ").append(pm(b25mb, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25mb))).append(" |\n");
@@ -265,9 +281,21 @@ public final class Report {
                 .append(f("%.2f", score(b25) - cMt)).append(" ns. FFM critical − C: ").append(f("%.2f", score(crit) - cMt))
                 .append(" ns; binding − FFM critical (JDK 25): ").append(f("%.2f", score(b25) - score(crit)))
                 .append(" ns — how far the binding is from the limit.\n\n");
+        double jniFloor = score(jniEmpty) - cMt;
+        if (jniEmpty != null) {
+            md.append("Where the JDK 17 time goes: the empty JNI method − C = **").append(f("%.2f", jniFloor))
+                    .append(" ns** (the JVM's transition, paid by any JNI binding before its code runs); binding "
+                            + "(address form) − empty JNI method = ").append(f("%.2f", score(binding) - score(jniEmpty)))
+                    .append(" ns (the glue and the libnrt function); binding − hand-written JNI of the same call = ")
+                    .append(f("%.2f", score(binding) - score(jniSame)))
+                    .append(" ns (what JavaCPP's generated code adds). Without the transition (critical native) the same "
+                            + "call costs C + ").append(f("%.2f", score(jniSameCrit) - cMt)).append(" ns.\n\n");
+        }
         double d = score(binding) - cMt;
         goal("Trivial call: JavaCPP binding − C (JDK 17)", f("%.2f ns", d) + " (binding, address form "
-                + f("%.2f", score(binding)) + ", `IntPointer` form " + f("%.2f", score(pointerForm)) + ", C " + f("%.2f", cMt) + "; FFM critical on JDK 25: " + f("%.2f", score(crit)) + ")", "≤ 5 ns",
+                + f("%.2f", score(binding)) + ", `IntPointer` form " + f("%.2f", score(pointerForm)) + ", C " + f("%.2f", cMt)
+                + (jniEmpty != null ? "; an empty hand-written JNI method alone: C + " + f("%.2f", jniFloor) : "")
+                + "; FFM critical on JDK 25: " + f("%.2f", score(crit)) + ")", "≤ 5 ns",
                 d <= 5, binding != null && !Double.isNaN(cMt));
         if (b25mb != null) {
             double dMb = score(b25mb) - cMt;
