@@ -11,7 +11,11 @@ import ai.djl.translate.NoopTranslator;
 import dev.neuron4j.torch.TorchLibraries;
 import dev.neuron4j.torch.TorchScriptModel;
 import dev.neuron4j.torch.TorchScriptResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -50,7 +54,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * two properties). Every benchmark method runs in its own fork, and
  * each state touches one libtorch only: DJL's 2.7.1 and JavaCPP's 2.10 never share a process. The
  * {@code *MaxPhys0} / {@code *NoPointerGc} methods repeat neuron4j and raw JavaCPP with JavaCPP's
- * {@code maxPhysicalBytes=0} / {@code nopointergc=true}. Goals: neuron4j ≤ jcpp × 1.10 and B/op ≤ jcpp's on every
+ * {@code maxPhysicalBytes=0} / {@code nopointergc=true}; the {@code *Mkl} methods with MKL in place of OpenBLAS under
+ * JavaCPP's libtorch ({@code -Dorg.bytedeco.openblas.load=mkl}, checked in the setup). Goals: neuron4j ≤ jcpp × 1.10 and B/op ≤ jcpp's on every
  * model; on tiny ≤ 0.6 × DJL.
  *
  * <p>HOW TO RUN THIS TEST: {@code benchmarks/run.sh}; or
@@ -65,6 +70,8 @@ public class TorchBench {
     private static final String DJL_ARGS_3 = "-Dai.djl.pytorch.num_interop_threads=1";
     private static final String MAX_PHYS_0 = "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0";
     private static final String NO_POINTER_GC = "-Dorg.bytedeco.javacpp.nopointergc=true";
+    /** JavaCPP's switch to MKL under libtorch (org.bytedeco:mkl's redist jar must be on the class path). */
+    private static final String MKL = "-Dorg.bytedeco.openblas.load=mkl";
 
     /** JavaCPP libtorch thread settings, on the benchmark thread (Scope.Thread setup runs there). */
     static void javacppThreads() {
@@ -76,6 +83,25 @@ public class TorchBench {
             // already set in this process
         }
         GradMode.set_enabled(false);
+        requireRequestedBlas();
+    }
+
+    /**
+     * Fails the run unless the BLAS loaded is the one asked for: MKL when {@value #MKL} is set, else OpenBLAS. An
+     * MKL fork that silently ran on OpenBLAS would report OpenBLAS's time as MKL's.
+     */
+    static void requireRequestedBlas() {
+        boolean mklWanted = "mkl".equals(System.getProperty("org.bytedeco.openblas.load"));
+        boolean mklLoaded;
+        try {
+            mklLoaded = Files.readString(Path.of("/proc/self/maps")).contains("libmkl_core");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (mklWanted != mklLoaded) {
+            throw new IllegalStateException("expected " + (mklWanted ? "MKL" : "OpenBLAS") + " under libtorch, but MKL is "
+                    + (mklLoaded ? "" : "not ") + "loaded");
+        }
     }
 
     /**
@@ -230,6 +256,18 @@ public class TorchBench {
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = NO_POINTER_GC)
     public float jcppNoPointerGc(Jcpp s) {
+        return jcppForward(s);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = MKL)
+    public float neuron4jMkl(Neuron4j s) {
+        return neuron4jForward(s);
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = MKL)
+    public float jcppMkl(Jcpp s) {
         return jcppForward(s);
     }
 }

@@ -496,10 +496,19 @@ public final class Report {
             }
             if (m.equals("mlp32")) {
                 md.append("\nmlp32: raw JavaCPP ÷ DJL = ").append(f("%.2f", score(jc) / score(dj)))
-                        .append(" (the backend gap: OpenBLAS in JavaCPP's libtorch 2.10 vs MKL in DJL's 2.7.1).\n\n");
+                        .append(" (the backend gap: OpenBLAS in JavaCPP's libtorch 2.10 vs MKL in DJL's 2.7.1).");
+                JsonNode jm = jmh(torch, "TorchBench.jcppMkl", "model", m);
+                JsonNode nm = jmh(torch, "TorchBench.neuron4jMkl", "model", m);
+                if (jm != null) {
+                    md.append(" With MKL under JavaCPP's libtorch too (`-Dorg.bytedeco.openblas.load=mkl`, below): raw "
+                            + "JavaCPP ÷ DJL = ").append(f("%.2f", score(jm) / score(dj))).append(", neuron4j ÷ DJL = ")
+                            .append(f("%.2f", score(nm) / score(dj))).append('.');
+                }
+                md.append("\n\n");
             }
             for (String[] k : new String[][] {{"MaxPhys0", "`-Dorg.bytedeco.javacpp.maxPhysicalBytes=0`"},
-                    {"NoPointerGc", "`-Dorg.bytedeco.javacpp.nopointergc=true`"}}) {
+                    {"NoPointerGc", "`-Dorg.bytedeco.javacpp.nopointergc=true`"},
+                    {"Mkl", "MKL for OpenBLAS: `-Dorg.bytedeco.openblas.load=mkl`"}}) {
                 JsonNode kn = jmh(torch, "TorchBench.neuron4j" + k[0], "model", m);
                 JsonNode kj = jmh(torch, "TorchBench.jcpp" + k[0], "model", m);
                 if (kn != null || kj != null) {
@@ -512,7 +521,10 @@ public final class Report {
             }
         }
         if (knobs.length() > 0) {
-            md.append("\nJavaCPP knobs (separate forks, same JMH run; change vs the default in parentheses):\n\n"
+            md.append("\nJavaCPP knobs (separate forks, same JMH run; change vs the default in parentheses). The MKL forks "
+                    + "check that MKL is loaded (`/proc/self/maps`); `org.bytedeco:mkl` 2025.3-1.5.13 "
+                    + "(`linux-x86_64-redist`) is on the class path, and JavaCPP then puts MKL's `libmkl_rt` in its cache "
+                    + "as `libopenblas.so.0`, so libtorch's `sgemm_` calls MKL:\n\n"
                     + "| model | knob | neuron4j µs/op | raw JavaCPP µs/op | B/op (neuron4j / JavaCPP) |\n|---|---|---|---|---|\n")
                     .append(knobs).append('\n');
         } else {
