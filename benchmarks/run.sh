@@ -22,7 +22,9 @@ NEFF_DIR=${NEFF_DIR:-$ROOT/../shared/neff}
 START=$(date +%s)
 log() { echo "== [$(( $(date +%s) - START ))s] $*"; }
 # A failing step is reported and the run goes on: the report says "not measured" for what is missing.
-step() { "$@" || log "WARNING: exit $? from: ${*:1:3} ..."; }
+# The warning goes to the script's own output (fd 3), also when the step's output is redirected to a log file.
+exec 3>&1
+step() { "$@" || log "WARNING: exit $? from: ${*:1:3} ..." >&3; }
 
 log "building neuron4j (install, tests skipped), the emulator, the C baselines and the JNI control"
 make -s -C "$ROOT/native" all bench OUT="$ROOT/target" >/dev/null
@@ -50,12 +52,12 @@ unset NEURON_RT_VISIBLE_CORES NEURON_RT_NUM_CORES NEURON4J_EMU_CORES
 EMU="-Dneuron4j.runtime=emulator -Dneuron4j.nrt.path=$ROOT/target/emu -Dbench.fixtures=$FIX -Dbench.jniFloor=$ROOT/target/bench/libjni_floor.so"
 
 if [ $MODE = quick ]; then
-  JMH="-f 1 -wi 2 -w 500ms -i 3 -r 500ms"
+  ITER="-wi 2 -w 500ms -i 3 -r 500ms"; JMH="-f 1 $ITER"
   SIZES_JMH=4096,1048576,67108864; SIZES_C=4K,1M,64M
   TORCH_FILTER='TorchBench\.(neuron4j|jcpp|djl)$'
   CSAMPLES="--samples 7"; LOAD_SAMPLES=3; REPL_SECONDS=2; REPL_WARMUP=0.5
 else
-  JMH="-wi 4 -w 1s -i 8 -r 1s" # forks as annotated: 1, except 3 for the execute benchmarks
+  ITER="-wi 4 -w 1s -i 8 -r 1s"; JMH="$ITER" # forks as annotated: 1, except 3 for the raw execute calls
   SIZES_JMH=4096,65536,1048576,16777216,67108864; SIZES_C=4K,64K,1M,16M,64M
   TORCH_FILTER='TorchBench\.'
   CSAMPLES=""; LOAD_SAMPLES=7; REPL_SECONDS=10; REPL_WARMUP=2
@@ -73,8 +75,20 @@ if [ -f "$NEFF_DIR/matmul_large.neff" ]; then
   c load_time load_time-matmul_large "$NEFF_DIR/matmul_large.neff" --threaded
 fi
 
-log "JMH (JDK 17): ExecuteBench, CallBench, ZeroCopyBench, GuardBench with -prof gc"
-step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench|CallBench|ZeroCopyBench|GuardBench' $JMH -p size=$SIZES_JMH -prof gc \
+# The execute goal (Java - C <= 20 ns) is about as large as the machine's drift between runs a minute apart, so
+# its Java and C figures are paired: each round runs C, one JMH fork of execute(), and C again, and the report
+# subtracts the mean of the two C figures from the fork between them.
+ROUNDS=$( [ $MODE = quick ] && echo 1 || echo 3 )
+log "execute: $ROUNDS paired round(s) of C execute_loop --threaded, one JMH fork of ExecuteBench.execute, C again"
+for r in $(seq 1 "$ROUNDS"); do
+  c execute_loop execute_loop-threaded-r$r-before "$FIX/noop-4k.neff" $CSAMPLES --threaded
+  step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench\.execute$' $ITER -f 1 -prof gc \
+    -rf json -rff "$OUT/jmh-execute-r$r.json" > "$OUT/jmh-execute-r$r.log" 2>&1
+  c execute_loop execute_loop-threaded-r$r-after "$FIX/noop-4k.neff" $CSAMPLES --threaded
+done
+
+log "JMH (JDK 17): ExecuteBench (raw calls), CallBench, ZeroCopyBench, GuardBench with -prof gc"
+step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench\.raw|CallBench|ZeroCopyBench|GuardBench' $JMH -p size=$SIZES_JMH -prof gc \
   -rf json -rff "$OUT/jmh-core.json" > "$OUT/jmh-core.log" 2>&1
 if [ $HAVE25 = 1 ]; then
   log "JMH (Temurin 25): FfmCallBench (JavaCPP binding, FFM, FFM critical), ExecuteMembarrierBench"

@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Execute overhead: {@code Binding.execute()} (one {@code nrt_execute}) on the emulator's noop NEFF with one
  * 4 KiB input and one 4 KiB output, DEVICE tensors bound once. Its C twin is {@code native/bench/execute_loop}
- * on the same file ({@code noop-4k.neff}), run by run.sh in the same run; the report subtracts the two.
+ * on the same file ({@code noop-4k.neff}), run by run.sh right before and after each fork of {@link #execute()}; the
+ * report subtracts the mean of the two C figures from the fork between them.
  * Goal: Java − C ≤ 20 ns per execute and 0 B/op ({@code -prof gc}).
  *
  * <p>HOW TO RUN THIS TEST: {@code benchmarks/run.sh --quick} (or, after a build,
@@ -34,7 +35,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
-@Fork(3) // the run-to-run spread between forks (~±15 ns) is as large as the goal; run.sh --quick passes -f 1
+// The spread between forks (~±15 ns) is as large as the goal. run.sh runs execute() one fork at a time, each
+// between two C runs (paired rounds), and the raw calls with these 3 forks.
+@Fork(3)
 public class ExecuteBench {
     private NeuronRuntime runtime;
     private NeffModel model;
@@ -73,6 +76,8 @@ public class ExecuteBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        binding.close();
+        model.close();
         runtime.close();
     }
 
