@@ -79,11 +79,18 @@ fi
 # its Java and C figures are paired: each round runs C, one JMH fork of execute(), and C again, and the report
 # subtracts the mean of the two C figures from the fork between them.
 ROUNDS=$( [ $MODE = quick ] && echo 1 || echo 3 )
-log "execute: $ROUNDS paired round(s) of C execute_loop --threaded, one JMH fork of ExecuteBench.execute, C again"
+# On Temurin 25 a round is C, JDK 17 fork, C, JDK 25 fork (with -XX:+UseSystemMemoryBarrier), C: each fork is paired with
+# the two C runs around it.
+log "execute: $ROUNDS paired round(s) of C execute_loop --threaded, one JMH fork of execute() (JDK 17, then JDK 25 with -XX:+UseSystemMemoryBarrier), C again"
 for r in $(seq 1 "$ROUNDS"); do
   c execute_loop execute_loop-threaded-r$r-before "$FIX/noop-4k.neff" $CSAMPLES --threaded
   step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench\.execute$' $ITER -f 1 -prof gc \
     -rf json -rff "$OUT/jmh-execute-r$r.json" > "$OUT/jmh-execute-r$r.log" 2>&1
+  if [ $HAVE25 = 1 ]; then
+    c execute_loop execute_loop-threaded-r$r-middle "$FIX/noop-4k.neff" $CSAMPLES --threaded
+    step "$JAVA25/bin/java" $EMU -jar "$B/target/jdk25/benchmarks.jar" 'ExecuteMembarrierBench\.execute$' $ITER -f 1 \
+      -prof gc -rf json -rff "$OUT/jmh-execute25-r$r.json" > "$OUT/jmh-execute25-r$r.log" 2>&1
+  fi
   c execute_loop execute_loop-threaded-r$r-after "$FIX/noop-4k.neff" $CSAMPLES --threaded
 done
 
@@ -91,8 +98,8 @@ log "JMH (JDK 17): ExecuteBench (raw calls), CallBench, ZeroCopyBench, GuardBenc
 step "$JAVA17" $EMU -jar "$JAR" 'ExecuteBench\.raw|CallBench|ZeroCopyBench|GuardBench' $JMH -p size=$SIZES_JMH -prof gc \
   -rf json -rff "$OUT/jmh-core.json" > "$OUT/jmh-core.log" 2>&1
 if [ $HAVE25 = 1 ]; then
-  log "JMH (Temurin 25): FfmCallBench (JavaCPP binding, FFM, FFM critical), ExecuteMembarrierBench"
-  step "$JAVA25/bin/java" $EMU -jar "$B/target/jdk25/benchmarks.jar" 'FfmCallBench|ExecuteMembarrierBench' $JMH -prof gc \
+  log "JMH (Temurin 25): FfmCallBench (JavaCPP binding, FFM, FFM critical, JNI controls), ExecuteMembarrierBench (raw calls)"
+  step "$JAVA25/bin/java" $EMU -jar "$B/target/jdk25/benchmarks.jar" 'FfmCallBench|ExecuteMembarrierBench\.raw' $JMH -prof gc \
     -rf json -rff "$OUT/jmh-ffm.json" > "$OUT/jmh-ffm.log" 2>&1
 fi
 log "JMH (JDK 17): TorchBench ($TORCH_FILTER), one intra-op and one inter-op thread"
