@@ -261,7 +261,7 @@ public final class Report {
                 .append(f("%.1f", cMt - cSt)).append(" ns faster than threaded C, measured together at the start of the run.\n\n");
         StringBuilder perRound = new StringBuilder();
         for (double[] r : rounds) {
-            perRound.append(perRound.length() == 0 ? "" : ", ").append(f("%.1f", r[1] - (r[0] + r[3]) / 2));
+            perRound.append(perRound.length() == 0 ? "" : ", ").append(f("%.1f", r[1] - c17(r)));
         }
         goal("Execute: Java − C per execute (C in a multi-threaded process)", f("%.1f ns", diff) + " (mean of "
                 + rounds.size() + " paired round(s): " + perRound + "; Java " + f("%.1f", java) + ", C " + f("%.1f", cPaired)
