@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -172,42 +174,23 @@ public final class Report {
     }
 
     private void execute() throws IOException {
-        // Paired rounds (run.sh): C execute_loop --threaded, one JMH fork of execute(), C again.
-        // {C before, Java, Java error, C after, Java B/op, JDK 25 + membarrier, its error, C between the two forks};
-        // a fork is paired with the mean of the C runs around it.
-        List<double[]> rounds = new ArrayList<>();
+        List<Round> rounds = new ArrayList<>();
         for (int r = 1; ; r++) {
-            JsonNode fork = jmh(read("jmh-execute-r" + r + ".json"), "ExecuteBench.execute", null, null);
-            JsonNode fork25 = jmh(read("jmh-execute25-r" + r + ".json"), "ExecuteMembarrierBench.execute", null, null);
-            double before = cMedian(read("c-execute_loop-threaded-r" + r + "-before.json"), "nrt_execute", -1);
-            double after = cMedian(read("c-execute_loop-threaded-r" + r + "-after.json"), "nrt_execute", -1);
-            double middle = cMedian(read("c-execute_loop-threaded-r" + r + "-middle.json"), "nrt_execute", -1);
-            if (fork == null && Double.isNaN(before)) {
+            Round round = new Round(cMedian(read("c-execute_loop-threaded-r" + r + "-before.json"), "nrt_execute", -1),
+                    jmh(read("jmh-execute-r" + r + ".json"), "ExecuteBench.execute", null, null),
+                    cMedian(read("c-execute_loop-threaded-r" + r + "-middle.json"), "nrt_execute", -1),
+                    jmh(read("jmh-execute25-r" + r + ".json"), "ExecuteMembarrierBench.execute", null, null),
+                    cMedian(read("c-execute_loop-threaded-r" + r + "-after.json"), "nrt_execute", -1));
+            if (round.jdk17() == null && Double.isNaN(round.before())) {
                 break;
             }
-            rounds.add(new double[] {before, score(fork), error(fork), after, bytesPerOp(fork), score(fork25), error(fork25),
-                    middle});
+            rounds.add(round);
         }
-        double java = Double.NaN;
-        double cPaired = Double.NaN;
-        double diff = Double.NaN;
-        double diffMb = Double.NaN;
-        double bytes = Double.NaN;
-        if (!rounds.isEmpty()) {
-            java = 0;
-            cPaired = 0;
-            diff = 0;
-            diffMb = 0;
-            bytes = 0;
-            for (double[] r : rounds) {
-                double c = c17(r);
-                java += r[1] / rounds.size();
-                cPaired += c / rounds.size();
-                diff += (r[1] - c) / rounds.size();
-                diffMb += (r[5] - c25(r)) / rounds.size();
-                bytes = Math.max(bytes, r[4]);
-            }
-        }
+        double java = mean(rounds, r -> score(r.jdk17()));
+        double cPaired = mean(rounds, Round::c17);
+        double diff = mean(rounds, Round::diff17);
+        double diffMb = mean(rounds, Round::diff25);
+        double bytes = rounds.stream().mapToDouble(r -> bytesPerOp(r.jdk17())).max().orElse(Double.NaN);
         JsonNode raw = jmh(core, "ExecuteBench.rawExecute", null, null);
         JsonNode rawAddr = jmh(core, "ExecuteBench.rawExecuteAddresses", null, null);
         double cSt = cMedian(read("c-execute_loop.json"), "nrt_execute", -1);
@@ -226,12 +209,11 @@ public final class Report {
         md.append("| round | C | Java `execute()`, JDK 17 (1 fork) | C | JDK 25 + `-XX:+UseSystemMemoryBarrier` (1 fork) | C | "
                 + "Java − C, JDK 17 | Java − C, JDK 25 + flag | B/op (JDK 17) |\n|---|---|---|---|---|---|---|---|---|\n");
         for (int i = 0; i < rounds.size(); i++) {
-            double[] r = rounds.get(i);
-            md.append("| ").append(i + 1).append(" | ").append(f("%.1f", r[0])).append(" | ").append(f("%.1f", r[1]))
-                    .append(" ± ").append(f("%.1f", r[2])).append(" | ").append(f("%.1f", r[7])).append(" | ")
-                    .append(f("%.1f", r[5])).append(" ± ").append(f("%.1f", r[6])).append(" | ").append(f("%.1f", r[3]))
-                    .append(" | ").append(f("%.1f", r[1] - c17(r))).append(" | ").append(f("%.1f", r[5] - c25(r)))
-                    .append(" | ").append(f("%.3f", r[4])).append(" |\n");
+            Round r = rounds.get(i);
+            md.append("| ").append(i + 1).append(" | ").append(f("%.1f", r.before())).append(" | ").append(pm(r.jdk17(), "%.1f"))
+                    .append(" | ").append(f("%.1f", r.middle())).append(" | ").append(pm(r.jdk25(), "%.1f")).append(" | ")
+                    .append(f("%.1f", r.after())).append(" | ").append(f("%.1f", r.diff17())).append(" | ")
+                    .append(f("%.1f", r.diff25())).append(" | ").append(f("%.3f", bytesPerOp(r.jdk17()))).append(" |\n");
         }
         md.append("\nOver the ").append(rounds.size()).append(" round(s): Java ").append(f("%.1f", java)).append(" ns, C ")
                 .append(f("%.1f", cPaired)).append(" ns, Java − C = **").append(f("%.1f", diff)).append(" ns**; with JDK 25 and "
@@ -259,32 +241,44 @@ public final class Report {
         md.append("The guard alone costs ").append(f("%.1f", score(exclusive))).append(" ns, and the JVM's transition "
                 + "about as much (an empty JNI method − C, in the trivial-call section below); single-threaded C is ")
                 .append(f("%.1f", cMt - cSt)).append(" ns faster than threaded C, measured together at the start of the run.\n\n");
-        StringBuilder perRound = new StringBuilder();
-        for (double[] r : rounds) {
-            perRound.append(perRound.length() == 0 ? "" : ", ").append(f("%.1f", r[1] - c17(r)));
-        }
         goal("Execute: Java − C per execute (C in a multi-threaded process)", f("%.1f ns", diff) + " (mean of "
-                + rounds.size() + " paired round(s): " + perRound + "; Java " + f("%.1f", java) + ", C " + f("%.1f", cPaired)
-                + ")", "≤ 20 ns", diff <= 20, !Double.isNaN(diff));
+                + rounds.size() + " paired round(s): " + list(rounds, Round::diff17) + "; Java " + f("%.1f", java) + ", C "
+                + f("%.1f", cPaired) + ")", "≤ 20 ns", diff <= 20, !Double.isNaN(diff));
         if (!Double.isNaN(diffMb)) {
-            StringBuilder perRoundMb = new StringBuilder();
-            for (double[] r : rounds) {
-                perRoundMb.append(perRoundMb.length() == 0 ? "" : ", ").append(f("%.1f", r[5] - c25(r)));
-            }
             goal("Execute: Java − C, JDK 25 with `-XX:+UseSystemMemoryBarrier`", f("%.1f ns", diffMb) + " (mean of "
-                    + rounds.size() + " paired round(s): " + perRoundMb + ")", "≤ 20 ns", diffMb <= 20, true);
+                    + rounds.size() + " paired round(s): " + list(rounds, Round::diff25) + ")", "≤ 20 ns", diffMb <= 20, true);
         }
         goal("Execute: allocation", f("%.3f B/op", bytes), "0 B/op", bytes < 0.5, !Double.isNaN(bytes));
     }
 
-    /** The C figure paired with a round's JDK 17 fork: the C runs before and after it. */
-    private static double c17(double[] round) {
-        return (round[0] + (Double.isNaN(round[7]) ? round[3] : round[7])) / 2;
+    /**
+     * One paired execute round (run.sh): C medians before, between and after one JDK 17 fork of execute() and one JDK 25
+     * fork with {@code -XX:+UseSystemMemoryBarrier}; each fork is paired with the mean of the two C runs around it.
+     */
+    private record Round(double before, JsonNode jdk17, double middle, JsonNode jdk25, double after) {
+        double c17() {
+            return (before + (Double.isNaN(middle) ? after : middle)) / 2;
+        }
+
+        double c25() {
+            return (middle + after) / 2;
+        }
+
+        double diff17() {
+            return score(jdk17) - c17();
+        }
+
+        double diff25() {
+            return score(jdk25) - c25();
+        }
     }
 
-    /** The C figure paired with a round's JDK 25 fork: the C runs before and after it. */
-    private static double c25(double[] round) {
-        return (round[7] + round[3]) / 2;
+    private static double mean(List<Round> rounds, ToDoubleFunction<Round> value) {
+        return rounds.stream().mapToDouble(value).average().orElse(Double.NaN);
+    }
+
+    private static String list(List<Round> rounds, ToDoubleFunction<Round> value) {
+        return rounds.stream().map(r -> f("%.1f", value.applyAsDouble(r))).collect(Collectors.joining(", "));
     }
 
     private void call() throws IOException {
