@@ -42,7 +42,8 @@ public class CallBench {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) {
         runtime = NeuronRuntime.open();
-        if (params.getBenchmark().contains(".jni")) {
+        boolean jni = JniFloor.usedBy(params);
+        if (jni) {
             JniFloor.load(); // after open(): it needs the libnrt that open() loaded
         }
         count = new IntPointer(1);
@@ -51,7 +52,7 @@ public class CallBench {
         if (status != 0 || count.get() < 1) {
             throw new IllegalStateException("nrt_get_visible_vnc_count: status " + status);
         }
-        if (params.getBenchmark().contains(".jni")) {
+        if (jni) {
             count.put(0);
             status = JniFloor.visibleCount(countAddress);
             if (status != 0 || count.get() != runtime.visibleCores()) {

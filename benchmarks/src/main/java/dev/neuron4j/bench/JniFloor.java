@@ -1,5 +1,7 @@
 package dev.neuron4j.bench;
 
+import org.openjdk.jmh.infra.BenchmarkParams;
+
 /**
  * The hand-written JNI control of the trivial-call benchmarks ({@code native/bench/jni_floor.c}, built by
  * {@code make -C native bench} into {@code target/bench/libjni_floor.so}; {@code run.sh} passes its path as
@@ -12,6 +14,11 @@ public final class JniFloor {
     public static final String PATH_PROPERTY = "bench.jniFloor";
 
     private JniFloor() {
+    }
+
+    /** {@return whether the benchmark is one of the controls: by convention, its method name starts with "jni"} */
+    public static boolean usedBy(BenchmarkParams params) {
+        return params.getBenchmark().contains(".jni");
     }
 
     /**

@@ -62,7 +62,8 @@ public class FfmCallBench {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Throwable {
         runtime = NeuronRuntime.open();
-        if (params.getBenchmark().contains(".jni")) {
+        boolean jni = JniFloor.usedBy(params);
+        if (jni) {
             JniFloor.load(); // after open(): it needs the libnrt that open() loaded
         }
         count = new IntPointer(1);
@@ -71,7 +72,7 @@ public class FfmCallBench {
         if (status != 0 || segment.get(ValueLayout.JAVA_INT, 0) != runtime.visibleCores()) {
             throw new IllegalStateException("FFM nrt_get_visible_vnc_count: status " + status);
         }
-        if (params.getBenchmark().contains(".jni") && JniFloor.emptyCall() != 0) {
+        if (jni && JniFloor.emptyCall() != 0) {
             throw new IllegalStateException("the JNI control library answered wrongly");
         }
     }

@@ -90,6 +90,12 @@ public final class Report {
         return r == null ? "n/a" : String.format(fmt, score(r)) + " ± " + String.format(fmt, error(r));
     }
 
+    /** A table row "| label | mean ± error | B/op |" of one JMH result. */
+    private void jmhRow(String label, JsonNode r, String fmt) {
+        md.append("| ").append(label).append(" | ").append(pm(r, fmt)).append(" | ").append(f("%.3f", bytesPerOp(r)))
+                .append(" |\n");
+    }
+
     private static String f(String fmt, double v) {
         return Double.isNaN(v) ? "n/a" : String.format(fmt, v);
     }
@@ -221,14 +227,13 @@ public final class Report {
                 .append(f("%.1f", diffMb)).append(" ns**.\n\n");
         md.append("What the difference is made of (these rows ran at other times in the run, so compare them with each "
                 + "other, not with the rounds):\n\n| variant | ns/op | B/op |\n|---|---|---|\n");
-        md.append("| Java raw binding `nrt.nrt_execute(model, in, out)` (Pointer arguments, ").append(forks(raw))
-                .append(" forks) | ").append(pm(raw, "%.1f")).append(" | ").append(f("%.3f", bytesPerOp(raw))).append(" |\n");
-        md.append("| Java raw binding, address form `nrt.nrt_execute(long, long, long)` (").append(forks(rawAddr))
-                .append(" forks) | ").append(pm(rawAddr, "%.1f")).append(" | ").append(f("%.3f", bytesPerOp(rawAddr))).append(" |\n");
+        jmhRow("Java raw binding `nrt.nrt_execute(model, in, out)` (Pointer arguments, " + forks(raw) + " forks)", raw, "%.1f");
+        jmhRow("Java raw binding, address form `nrt.nrt_execute(long, long, long)` (" + forks(rawAddr) + " forks)", rawAddr,
+                "%.1f");
         JsonNode rawAddrMb = jmh(ffm, "ExecuteMembarrierBench.rawExecuteAddresses", null, null);
         if (rawAddrMb != null) {
-            md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: raw binding, address form (").append(forks(rawAddrMb))
-                    .append(" forks) | ").append(pm(rawAddrMb, "%.1f")).append(" | ").append(f("%.3f", bytesPerOp(rawAddrMb))).append(" |\n");
+            jmhRow("JDK 25 + `-XX:+UseSystemMemoryBarrier`: raw binding, address form (" + forks(rawAddrMb) + " forks)",
+                    rawAddrMb, "%.1f");
         }
         JsonNode exclusive = jmh(core, "GuardBench.exclusiveUse", null, null);
         JsonNode shared = jmh(core, "GuardBench.sharedUse", null, null);
@@ -300,34 +305,34 @@ public final class Report {
                 + "forms (`-XX:+CriticalJNINatives`, JDK 17 only: deprecated in 16, removed in 18) skip the transition, "
                 + "like FFM's `critical`; neuron4j does not use them.\n\n| variant | ns/op | B/op |\n|---|---|---|\n");
         md.append("| JDK 17: JMH floor (field read) | ").append(pm(base, "%.2f")).append(" | – |\n");
-        md.append("| JDK 17: JavaCPP binding, `IntPointer` | ").append(pm(pointerForm, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(pointerForm))).append(" |\n");
-        md.append("| JDK 17: JavaCPP binding, address form | ").append(pm(binding, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(binding))).append(" |\n");
+        jmhRow("JDK 17: JavaCPP binding, `IntPointer`", pointerForm, "%.2f");
+        jmhRow("JDK 17: JavaCPP binding, address form", binding, "%.2f");
         JsonNode jniEmpty = jmh(core, "CallBench.jniEmpty", null, null);
         JsonNode jniSame = jmh(core, "CallBench.jniSameCall", null, null);
         JsonNode jniEmptyCrit = jmh(core, "CallBench.jniEmptyCritical", null, null);
         JsonNode jniSameCrit = jmh(core, "CallBench.jniSameCallCritical", null, null);
-        md.append("| JDK 17: hand-written JNI, empty method (the transition alone) | ").append(pm(jniEmpty, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmpty))).append(" |\n");
-        md.append("| JDK 17: hand-written JNI, same call | ").append(pm(jniSame, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniSame))).append(" |\n");
-        md.append("| JDK 17 + `-XX:+CriticalJNINatives`: hand-written critical native, empty | ").append(pm(jniEmptyCrit, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmptyCrit))).append(" |\n");
-        md.append("| JDK 17 + `-XX:+CriticalJNINatives`: hand-written critical native, same call | ").append(pm(jniSameCrit, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniSameCrit))).append(" |\n");
+        jmhRow("JDK 17: hand-written JNI, empty method (the transition alone)", jniEmpty, "%.2f");
+        jmhRow("JDK 17: hand-written JNI, same call", jniSame, "%.2f");
+        jmhRow("JDK 17 + `-XX:+CriticalJNINatives`: hand-written critical native, empty", jniEmptyCrit, "%.2f");
+        jmhRow("JDK 17 + `-XX:+CriticalJNINatives`: hand-written critical native, same call", jniSameCrit, "%.2f");
         JsonNode b25pointer = jmh(ffm, "FfmCallBench.binding", null, null);
         JsonNode b25 = jmh(ffm, "FfmCallBench.bindingAddress", null, null);
         JsonNode plain = jmh(ffm, "FfmCallBench.ffm", null, null);
         JsonNode crit = jmh(ffm, "FfmCallBench.ffmCritical", null, null);
         JsonNode base25 = jmh(ffm, "FfmCallBench.baseline", null, null);
         md.append("| JDK 25: JMH floor | ").append(pm(base25, "%.2f")).append(" | – |\n");
-        md.append("| JDK 25: JavaCPP binding, `IntPointer` | ").append(pm(b25pointer, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25pointer))).append(" |\n");
-        md.append("| JDK 25: JavaCPP binding, address form | ").append(pm(b25, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25))).append(" |\n");
+        jmhRow("JDK 25: JavaCPP binding, `IntPointer`", b25pointer, "%.2f");
+        jmhRow("JDK 25: JavaCPP binding, address form", b25, "%.2f");
         JsonNode jniEmpty25 = jmh(ffm, "FfmCallBench.jniEmpty", null, null);
         JsonNode jniEmpty25mb = jmh(ffm, "FfmCallBench.jniEmptyMembarrier", null, null);
-        md.append("| JDK 25: hand-written JNI, empty method | ").append(pm(jniEmpty25, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmpty25))).append(" |\n");
-        md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: hand-written JNI, empty method | ").append(pm(jniEmpty25mb, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(jniEmpty25mb))).append(" |\n");
+        jmhRow("JDK 25: hand-written JNI, empty method", jniEmpty25, "%.2f");
+        jmhRow("JDK 25 + `-XX:+UseSystemMemoryBarrier`: hand-written JNI, empty method", jniEmpty25mb, "%.2f");
         JsonNode b25mb = jmh(ffm, "FfmCallBench.bindingAddressMembarrier", null, null);
         JsonNode plainMb = jmh(ffm, "FfmCallBench.ffmMembarrier", null, null);
-        md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: JavaCPP binding, address form | ").append(pm(b25mb, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(b25mb))).append(" |\n");
-        md.append("| JDK 25: FFM downcall | ").append(pm(plain, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(plain))).append(" |\n");
-        md.append("| JDK 25 + `-XX:+UseSystemMemoryBarrier`: FFM downcall | ").append(pm(plainMb, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(plainMb))).append(" |\n");
-        md.append("| JDK 25: FFM + `critical(false)` (floor) | ").append(pm(crit, "%.2f")).append(" | ").append(f("%.3f", bytesPerOp(crit))).append(" |\n");
+        jmhRow("JDK 25 + `-XX:+UseSystemMemoryBarrier`: JavaCPP binding, address form", b25mb, "%.2f");
+        jmhRow("JDK 25: FFM downcall", plain, "%.2f");
+        jmhRow("JDK 25 + `-XX:+UseSystemMemoryBarrier`: FFM downcall", plainMb, "%.2f");
+        jmhRow("JDK 25: FFM + `critical(false)` (floor)", crit, "%.2f");
         md.append("| C `call_loop --threaded` (median) | ").append(f("%.2f", cMt)).append(" | – |\n");
         md.append("| C `call_loop` single-threaded (median) | ").append(f("%.2f", cSt)).append(" | – |\n");
         md.append("| C empty loop (floor) | ").append(f("%.2f", cFloor)).append(" | – |\n\n");
