@@ -2,13 +2,17 @@ package dev.neuron4j;
 
 import dev.neuron4j.internal.NativeResource;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,26 +36,37 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <h2>Thread safety</h2>
- * Thread-safe: {@link #acquire()}, {@link #run} and {@link #close()} may be called concurrently from any
- * threads. A {@link Lease} belongs to the thread that acquired it. {@code close()} waits for executions in
- * progress (through the models); waiting and later callers get {@link IllegalStateException}.
+ * Thread-safe: {@link #acquire()}, {@link #tryAcquire}, {@link #run} and {@link #close()} may be called
+ * concurrently from any threads. A {@link Lease} belongs to the thread that acquired it. Waiting is not fair:
+ * a caller arriving as a replica is given back may take it before one that was already waiting.
+ * {@code close()} waits for executions in progress (through the models) and wakes waiting callers; they and
+ * later callers get {@link IllegalStateException}.
  */
 public final class ModelReplicas implements Model {
     private final String name;
     private final List<NeffModel> models;
+    /**
+     * Permits past this many are only ever handed out by {@link #close()}, to wake every waiter: there are
+     * never more than a few thousand replicas, so the count cannot overflow.
+     */
+    private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
+
     private final Lease[] leases;
-    private final ArrayBlockingQueue<Lease> free;
+    /**
+     * One permit per free replica (a lease's flag is cleared before its permit is released), so a caller
+     * holding a permit is sure to find a free lease; waiting callers park here, and only while none is free.
+     */
+    private final Semaphore free;
     private final Guard guard;
 
     private ModelReplicas(String name, List<NeffModel> models, List<Binding> bindings) {
         this.name = name;
         this.models = Collections.unmodifiableList(models);
         this.leases = new Lease[models.size()];
-        this.free = new ArrayBlockingQueue<>(models.size());
         for (int i = 0; i < leases.length; i++) {
             leases[i] = new Lease(this, i, models.get(i), bindings.get(i));
-            free.add(leases[i]);
         }
+        this.free = new Semaphore(leases.length);
         this.guard = new Guard(name, models, bindings);
     }
 
@@ -108,24 +123,68 @@ public final class ModelReplicas implements Model {
      * Takes a free replica, waiting until one is free. Close the lease (try-with-resources) to give it back.
      *
      * @return the lease, with the replica's binding
-     * @throws IllegalStateException if closed (also while waiting)
+     * @throws IllegalStateException if closed (also while waiting), or if the thread is interrupted while
+     *     waiting (its interrupt status is kept)
      */
     public Lease acquire() {
-        for (;;) {
-            guard.ensureOpen();
-            Lease lease;
-            try {
-                lease = free.poll(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for a free replica of '" + name + "'",
-                        e);
-            }
-            if (lease != null) {
-                lease.taken = true;
-                return lease;
-            }
+        guard.ensureOpen();
+        try {
+            free.acquire();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
         }
+        return take();
+    }
+
+    /**
+     * Takes a free replica if one becomes free within {@code timeout}: for callers with a deadline.
+     *
+     * @param timeout the longest wait; zero or negative does not wait
+     * @return the lease, or {@code null} if no replica became free in time
+     * @throws IllegalStateException if closed (also while waiting), or if the thread is interrupted while
+     *     waiting (its interrupt status is kept)
+     */
+    public Lease tryAcquire(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        guard.ensureOpen();
+        try {
+            if (!free.tryAcquire(nanos(timeout), TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+        return take();
+    }
+
+    /** With a permit held: claims a free lease, or fails if the permit came from {@link #close()}. */
+    private Lease take() {
+        int n = leases.length;
+        int start = (int) (Thread.currentThread().getId() % n); // spreads callers: fewer failed claims
+        for (;;) {
+            guard.ensureOpen(); // once closed, permits no longer match free leases
+            for (int i = 0; i < n; i++) {
+                Lease lease = leases[(start + i) % n];
+                if (lease.claim()) {
+                    return lease;
+                }
+            }
+            // Another permit holder claimed the lease this pass would have found; one is free again soon.
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Durations too long for a {@code long} of nanoseconds (about 292 years) wait that long. */
+    private static long nanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        return timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
+    }
+
+    private IllegalStateException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new IllegalStateException("Interrupted while waiting for a free replica of '" + name + "'", e);
     }
 
     @Override
@@ -145,7 +204,9 @@ public final class ModelReplicas implements Model {
     /** Closes every replica (waiting for executions in progress). Idempotent. */
     @Override
     public void close() {
-        guard.closeForced();
+        if (guard.closeForced()) {
+            free.release(WAKE_ALL); // waiters wake, see the guard closed and throw
+        }
     }
 
     @Override
@@ -158,11 +219,22 @@ public final class ModelReplicas implements Model {
      * closing it is a bug.
      */
     public static final class Lease implements AutoCloseable {
+        private static final VarHandle TAKEN;
+
+        static {
+            try {
+                TAKEN = MethodHandles.lookup().findVarHandle(Lease.class, "taken", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final ModelReplicas owner;
         private final int index;
         private final NeffModel model;
         private final Binding binding;
-        private volatile boolean taken;
+        private volatile int taken; // 1 while leased; claimed and cleared with CAS
+
 
         private Lease(ModelReplicas owner, int index, NeffModel model, Binding binding) {
             this.owner = owner;
@@ -189,10 +261,13 @@ public final class ModelReplicas implements Model {
         /** Gives the replica back. Idempotent for one acquisition. */
         @Override
         public void close() {
-            if (taken) {
-                taken = false;
-                owner.free.offer(this);
+            if (TAKEN.compareAndSet(this, 1, 0)) {
+                owner.free.release();
             }
+        }
+
+        private boolean claim() {
+            return taken == 0 && TAKEN.compareAndSet(this, 0, 1);
         }
     }
 

@@ -2,18 +2,25 @@ package dev.neuron4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,5 +160,126 @@ class ModelReplicasTest {
         }
         assertEquals(List.of(), unexpected);
         assertThrows(IllegalStateException.class, replicas::acquire);
+    }
+
+    @Test
+    void tryAcquireWaitsOnlyAsLongAsAskedAndALeaseGivesBackOnePermitWhateverTheCloses() throws Exception {
+        try (ModelReplicas replicas = runtime.loadReplicas(neff(0), 2)) {
+            ModelReplicas.Lease first = replicas.acquire();
+            ModelReplicas.Lease second = replicas.tryAcquire(Duration.ZERO);
+            assertNotNull(second);
+            assertNotEquals(first.replica(), second.replica());
+            assertNull(replicas.tryAcquire(Duration.ofMillis(20)), "both replicas are leased");
+            assertNull(replicas.tryAcquire(Duration.ofSeconds(-1)), "a negative timeout does not wait");
+            first.close();
+            first.close(); // idempotent: must not free a second permit
+            ModelReplicas.Lease again = replicas.tryAcquire(Duration.ZERO);
+            assertNotNull(again);
+            assertEquals(first.replica(), again.replica());
+            assertNull(replicas.tryAcquire(Duration.ZERO), "a double close gave back more than one replica");
+            again.close();
+            second.close();
+            try (ModelReplicas.Lease a = replicas.tryAcquire(ChronoUnit.FOREVER.getDuration());
+                    ModelReplicas.Lease b = replicas.tryAcquire(ChronoUnit.FOREVER.getDuration())) {
+                assertNotEquals(a.replica(), b.replica());
+            }
+        }
+    }
+
+    @Test
+    void closeWakesACallerWaitingForAReplica() throws Exception {
+        ModelReplicas replicas = runtime.loadReplicas(neff(0), 1);
+        ModelReplicas.Lease held = replicas.acquire();
+        CompletableFuture<Throwable> waiter = new CompletableFuture<>();
+        Thread th = new Thread(() -> {
+            try {
+                replicas.acquire();
+                waiter.complete(null);
+            } catch (Throwable e) {
+                waiter.complete(e);
+            }
+        });
+        th.start();
+        awaitWaiting(th);
+        held.close();
+        replicas.close();
+        Throwable thrown = waiter.get(10, TimeUnit.SECONDS);
+        // The waiter either took the replica just given back, or was woken by close: never left waiting.
+        if (thrown != null) {
+            assertEquals(IllegalStateException.class, thrown.getClass(), String.valueOf(thrown));
+        }
+        th.join(10_000);
+        assertThrows(IllegalStateException.class, () -> replicas.tryAcquire(Duration.ZERO));
+    }
+
+    @Test
+    void closeWhileAllReplicasAreHeldWakesEveryWaiterWithIllegalState() throws Exception {
+        ModelReplicas replicas = runtime.loadReplicas(neff(0), 2);
+        ModelReplicas.Lease a = replicas.acquire();
+        ModelReplicas.Lease b = replicas.acquire();
+        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            outcomes.add(outcome);
+            Thread th = new Thread(() -> {
+                try {
+                    replicas.acquire();
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            awaitWaiting(th);
+        }
+        replicas.close();
+        for (CompletableFuture<Throwable> outcome : outcomes) {
+            Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
+            assertNotNull(thrown, "a waiter was given a replica of a closed ModelReplicas");
+            assertEquals(IllegalStateException.class, thrown.getClass(), String.valueOf(thrown));
+        }
+        a.close();
+        b.close(); // after close: harmless
+        assertThrows(IllegalStateException.class, replicas::acquire);
+    }
+
+    @Test
+    void interruptWhileWaitingIsAnIllegalStateAndKeepsTheInterrupt() throws Exception {
+        try (ModelReplicas replicas = runtime.loadReplicas(neff(0), 1);
+                ModelReplicas.Lease held = replicas.acquire()) {
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+            Thread th = new Thread(() -> {
+                try {
+                    replicas.acquire();
+                    thrown.complete(null);
+                } catch (Throwable e) {
+                    thrown.complete(e);
+                }
+                stillInterrupted.complete(Thread.currentThread().isInterrupted());
+            });
+            th.start();
+            awaitWaiting(th);
+            th.interrupt();
+            Throwable e = thrown.get(10, TimeUnit.SECONDS);
+            assertNotNull(e, "acquire returned a lease while the only one was held");
+            assertEquals(IllegalStateException.class, e.getClass());
+            assertTrue(e.getMessage().contains("Interrupted"), e.getMessage());
+            assertTrue(stillInterrupted.get(10, TimeUnit.SECONDS), "the interrupt status was lost");
+            th.join(10_000);
+        }
+    }
+
+    /** Waits until the thread is parked (in acquire, for these tests). */
+    private static void awaitWaiting(Thread th) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (th.getState() != Thread.State.WAITING && th.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "thread never waited: " + th.getState());
+            Thread.sleep(1);
+        }
     }
 }
