@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One NEFF loaded on several NeuronCores, serving calls from many threads: each call takes a free replica,
@@ -57,6 +58,7 @@ public final class ModelReplicas implements Model {
      * holding a permit is sure to find a free lease; waiting callers park here, and only while none is free.
      */
     private final Semaphore free;
+    private final AtomicBoolean wokeWaiters = new AtomicBoolean();
     private final Guard guard;
 
     private ModelReplicas(String name, List<NeffModel> models, List<Binding> bindings) {
@@ -204,8 +206,13 @@ public final class ModelReplicas implements Model {
     /** Closes every replica (waiting for executions in progress). Idempotent. */
     @Override
     public void close() {
-        if (guard.closeForced()) {
-            free.release(WAKE_ALL); // waiters wake, see the guard closed and throw
+        try {
+            guard.closeForced();
+        } finally {
+            // Also when a replica failed to close: nothing may stay parked on a closed ModelReplicas.
+            if (guard.isClosed() && !wokeWaiters.getAndSet(true)) {
+                free.release(WAKE_ALL); // waiters wake, see the guard closed and throw
+            }
         }
     }
 
