@@ -190,25 +190,14 @@ class ModelReplicasTest {
     void closeWakesACallerWaitingForAReplica() throws Exception {
         ModelReplicas replicas = runtime.loadReplicas(neff(0), 1);
         ModelReplicas.Lease held = replicas.acquire();
-        CompletableFuture<Throwable> waiter = new CompletableFuture<>();
-        Thread th = new Thread(() -> {
-            try {
-                replicas.acquire();
-                waiter.complete(null);
-            } catch (Throwable e) {
-                waiter.complete(e);
-            }
-        });
-        th.start();
-        awaitWaiting(th);
+        Waiter waiter = Waiter.start(replicas);
         held.close();
         replicas.close();
-        Throwable thrown = waiter.get(10, TimeUnit.SECONDS);
+        Throwable thrown = waiter.thrown();
         // The waiter either took the replica just given back, or was woken by close: never left waiting.
         if (thrown != null) {
             assertEquals(IllegalStateException.class, thrown.getClass(), String.valueOf(thrown));
         }
-        th.join(10_000);
         assertThrows(IllegalStateException.class, () -> replicas.tryAcquire(Duration.ZERO));
     }
 
@@ -217,28 +206,10 @@ class ModelReplicasTest {
         ModelReplicas replicas = runtime.loadReplicas(neff(0), 2);
         ModelReplicas.Lease a = replicas.acquire();
         ModelReplicas.Lease b = replicas.acquire();
-        List<CompletableFuture<Throwable>> outcomes = new ArrayList<>();
-        List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            outcomes.add(outcome);
-            Thread th = new Thread(() -> {
-                try {
-                    replicas.acquire();
-                    outcome.complete(null);
-                } catch (Throwable e) {
-                    outcome.complete(e);
-                }
-            });
-            ts.add(th);
-            th.start();
-        }
-        for (Thread th : ts) {
-            awaitWaiting(th);
-        }
+        List<Waiter> waiters = List.of(Waiter.start(replicas), Waiter.start(replicas), Waiter.start(replicas));
         replicas.close();
-        for (CompletableFuture<Throwable> outcome : outcomes) {
-            Throwable thrown = outcome.get(10, TimeUnit.SECONDS);
+        for (Waiter waiter : waiters) {
+            Throwable thrown = waiter.thrown();
             assertNotNull(thrown, "a waiter was given a replica of a closed ModelReplicas");
             assertEquals(IllegalStateException.class, thrown.getClass(), String.valueOf(thrown));
         }
@@ -251,35 +222,50 @@ class ModelReplicasTest {
     void interruptWhileWaitingIsAnIllegalStateAndKeepsTheInterrupt() throws Exception {
         try (ModelReplicas replicas = runtime.loadReplicas(neff(0), 1);
                 ModelReplicas.Lease held = replicas.acquire()) {
-            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
-            CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
-            Thread th = new Thread(() -> {
-                try {
-                    replicas.acquire();
-                    thrown.complete(null);
-                } catch (Throwable e) {
-                    thrown.complete(e);
-                }
-                stillInterrupted.complete(Thread.currentThread().isInterrupted());
-            });
-            th.start();
-            awaitWaiting(th);
-            th.interrupt();
-            Throwable e = thrown.get(10, TimeUnit.SECONDS);
+            Waiter waiter = Waiter.start(replicas);
+            waiter.thread.interrupt();
+            Throwable e = waiter.thrown();
             assertNotNull(e, "acquire returned a lease while the only one was held");
             assertEquals(IllegalStateException.class, e.getClass());
             assertTrue(e.getMessage().contains("Interrupted"), e.getMessage());
-            assertTrue(stillInterrupted.get(10, TimeUnit.SECONDS), "the interrupt status was lost");
-            th.join(10_000);
+            assertTrue(waiter.interruptedAfter, "the interrupt status was lost");
         }
     }
 
-    /** Waits until the thread is parked (in acquire, for these tests). */
-    private static void awaitWaiting(Thread th) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (th.getState() != Thread.State.WAITING && th.getState() != Thread.State.TIMED_WAITING) {
-            assertTrue(System.nanoTime() < deadline, "thread never waited: " + th.getState());
-            Thread.sleep(1);
+    /** A thread that calls {@code acquire()} once, started and seen parked in it. */
+    private static final class Waiter {
+        final Thread thread;
+        final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        volatile boolean interruptedAfter;
+
+        private Waiter(ModelReplicas replicas) {
+            thread = new Thread(() -> {
+                try {
+                    replicas.acquire();
+                    outcome.complete(null);
+                } catch (Throwable e) {
+                    outcome.complete(e);
+                }
+                interruptedAfter = Thread.currentThread().isInterrupted();
+            });
+        }
+
+        static Waiter start(ModelReplicas replicas) throws InterruptedException {
+            Waiter w = new Waiter(replicas);
+            w.thread.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (w.thread.getState() != Thread.State.WAITING) {
+                assertTrue(System.nanoTime() < deadline, "acquire() never waited: " + w.thread.getState());
+                Thread.sleep(1);
+            }
+            return w;
+        }
+
+        /** {@return what acquire threw, or null if it returned}, once the thread has ended (at most 10 s) */
+        Throwable thrown() throws Exception {
+            Throwable e = outcome.get(10, TimeUnit.SECONDS);
+            thread.join(10_000);
+            return e;
         }
     }
 }
