@@ -44,14 +44,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * later callers get {@link IllegalStateException}.
  */
 public final class ModelReplicas implements Model {
-    private final String name;
-    private final List<NeffModel> models;
     /**
      * Permits past this many are only ever handed out by {@link #close()}, to wake every waiter: there are
      * never more than a few thousand replicas, so the count cannot overflow.
      */
     private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
 
+    private final String name;
+    private final List<NeffModel> models;
     private final Lease[] leases;
     /**
      * One permit per free replica (a lease's flag is cleared before its permit is released), so a caller
@@ -241,7 +241,6 @@ public final class ModelReplicas implements Model {
         private final NeffModel model;
         private final Binding binding;
         private volatile int taken; // 1 while leased; claimed and cleared with CAS
-
 
         private Lease(ModelReplicas owner, int index, NeffModel model, Binding binding) {
             this.owner = owner;
