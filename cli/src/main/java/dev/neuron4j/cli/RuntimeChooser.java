@@ -1,9 +1,9 @@
 package dev.neuron4j.cli;
 
 import dev.neuron4j.NeuronRuntime;
+import dev.neuron4j.NrtLibrary;
 import dev.neuron4j.RuntimeKind;
 import dev.neuron4j.RuntimeOptions;
-import dev.neuron4j.internal.NativeLibrary;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import java.util.Optional;
  *   <li>{@code emulator}: the emulator directory given by the launcher (system property
  *       {@value #EMULATOR_PROPERTY}, {@code <repo>/target/emu}), else the usual search; a real runtime is
  *       refused.
- *   <li>{@code auto}: if {@link NativeLibrary#locate()} finds a libnrt without loading it, that one (whatever
+ *   <li>{@code auto}: if {@link NrtLibrary#locate()} finds a libnrt without loading it, that one (whatever
  *       it turns out to be); otherwise the emulator directory. Whenever the result is the emulator, ONE line on
  *       stderr says so.
  * </ul>
@@ -39,7 +39,7 @@ final class RuntimeChooser {
                 emulatorDir.ifPresent(options::libraryDirectory);
                 break;
             case AUTO:
-                if (NativeLibrary.locate().isEmpty()) {
+                if (NrtLibrary.locate().isEmpty()) {
                     if (emulatorDir.isEmpty()) {
                         throw new CliException("no Neuron runtime (libnrt.so.1) was found in /opt/aws/neuron/lib or "
                                 + "the loader path, and the neuron4j emulator was not found either (run ./neuron4j "

@@ -13,6 +13,7 @@ import ai.djl.repository.zoo.ZooModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import dev.neuron4j.testing.Repo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -75,7 +76,7 @@ class ReadmeDjlExampleTest {
     void theReadmeShowsThisCode() throws Exception {
         List<String> source = Files.readAllLines(Path.of("src/test/java/dev/neuron4j/djl/ReadmeDjlExampleTest.java"),
                 StandardCharsets.UTF_8);
-        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(Repo.file("README.md"), StandardCharsets.UTF_8);
         int begin = source.indexOf("        // README DJL example: begin");
         int end = source.indexOf("        // README DJL example: end");
         assertTrue(begin > 0 && end > begin, "markers");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuron4j.testing.Repo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ class LauncherTest {
     }
 
     static Result launch(Path cwd, String... args) throws Exception {
-        Path launcher = Paths.get("neuron4j").toAbsolutePath();
+        Path launcher = Repo.file("neuron4j");
         assumeTrue(Files.isExecutable(launcher), "no ./neuron4j launcher at " + launcher);
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
