@@ -11,7 +11,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "neff.h"
+#include "neff.h" /* EMU_NEFF_MAX_JSON_BYTES: the limit of one kept member */
 
 /*
  * Inflated bytes allowed for a gzip'd archive: max(EMU_NEFF_MIN_INFLATE_CAP, EMU_NEFF_INFLATE_RATIO x
