@@ -1,6 +1,7 @@
 package dev.neuron4j.torch;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -72,12 +73,13 @@ final class NativeModule implements AutoCloseable {
     }
 
     /**
-     * Places the module's Neuron subgraphs on NeuronCores; see {@link NeuronPlacement#setNeuronDevices}.
+     * Places the module's Neuron subgraphs on NeuronCores; see {@link NeuronPlacement#place}.
      *
-     * @return how many Neuron subgraphs were placed (0 if the model holds none)
+     * @param file the model file, for messages
+     * @return how many Neuron subgraphs were placed (at least 1)
      */
-    int setNeuronCores(int startCore, int coreCount) {
-        return NeuronPlacement.setNeuronDevices(module.jitModule(), startCore, coreCount);
+    int setNeuronCores(Path file, int startCore, int coreCount) {
+        return NeuronPlacement.place(module.jitModule(), file, startCore, coreCount);
     }
 
     /**

@@ -440,29 +440,12 @@ public final class TorchScriptModel implements Model {
      * @throws IllegalStateException if the model is closed
      */
     public int setNeuronCores(int startCore, int coreCount) {
-        if (startCore < -1) {
-            throw new IllegalArgumentException("startCore must be -1 (automatic) or a core index, got " + startCore);
-        }
-        if (coreCount == 0 || coreCount < -1) {
-            throw new IllegalArgumentException("coreCount must be -1 (what the model needs) or positive, got "
-                    + coreCount);
-        }
+        NeuronPlacement.checkCores(startCore, coreCount); // before the lock: bad arguments fail even when closed
         Lock write = lock.writeLock();
         write.lock();
         try {
             ensureOpen();
-            int placed;
-            try {
-                placed = module.setNeuronCores(startCore, coreCount);
-            } catch (RuntimeException e) {
-                throw new TorchModelException("Placing " + file + " on NeuronCores " + startCore + " (count "
-                        + coreCount + ") failed: " + Diagnosis.c10Message(e), e);
-            }
-            if (placed == 0) {
-                throw new TorchModelException("Model " + file + " holds no torch-neuronx subgraph (no attribute of "
-                        + "type " + NeuronPlacement.NEURON_MODEL_CLASS + "): only models traced with "
-                        + "torch_neuronx.trace can be placed on NeuronCores");
-            }
+            int placed = module.setNeuronCores(file, startCore, coreCount);
             LOG.info("Placed {} Neuron subgraph(s) of {} on NeuronCores start={} count={}", placed, file,
                     startCore, coreCount);
             return placed;
