@@ -16,7 +16,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
 import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -289,6 +292,59 @@ class Neuron4jModelTest {
             Call call = new Call(model, device, value);
             call.thread.start();
             return call;
+        }
+    }
+
+    @Test
+    void theDefaultBatchifierIsRefusedWithWhatToDoAndNoBatchifierRunsEachInput() throws Exception {
+        Path neff = DjlTests.addNeff(dir, "add.neff", 4, 0);
+        Criteria<float[], float[]> stacking = Criteria.builder().setTypes(float[].class, float[].class)
+                .optModelPath(neff).optEngine("Neuron4j").optTranslator(new AddOne()).build();
+        try (ZooModel<float[], float[]> model = stacking.loadModel();
+             Predictor<float[], float[]> predictor = model.newPredictor()) {
+            TranslateException one = assertThrows(TranslateException.class,
+                    () -> predictor.predict(new float[] {1, 2, 3, 4}));
+            TranslateException many = assertThrows(TranslateException.class,
+                    () -> predictor.batchPredict(List.of(new float[] {1, 2, 3, 4}, new float[] {5, 6, 7, 8})));
+            for (TranslateException e : List.of(one, many)) {
+                assertTrue(e.getMessage().startsWith("Translator " + AddOne.class.getName() + " keeps DJL's default "
+                        + "batchifier (Batchifier.STACK)"), e.getMessage());
+                assertTrue(e.getMessage().contains("Return null from the translator's getBatchifier()"),
+                        e.getMessage());
+                assertTrue(e.getMessage().contains("a NEFF compiled for that batch"), e.getMessage());
+            }
+        }
+        Criteria<float[], float[]> unbatched = Criteria.builder().setTypes(float[].class, float[].class)
+                .optModelPath(neff).optEngine("Neuron4j").optTranslator(new AddOneUnbatched()).build();
+        try (ZooModel<float[], float[]> model = unbatched.loadModel();
+             Predictor<float[], float[]> predictor = model.newPredictor()) {
+            assertArrayEquals(new float[] {2, 3, 4, 5}, predictor.predict(new float[] {1, 2, 3, 4}));
+            List<float[]> out = predictor.batchPredict(List.of(new float[] {1, 2, 3, 4}, new float[] {5, 6, 7, 8}));
+            assertEquals(2, out.size());
+            assertArrayEquals(new float[] {2, 3, 4, 5}, out.get(0));
+            assertArrayEquals(new float[] {6, 7, 8, 9}, out.get(1));
+        }
+    }
+
+    /** x + 1 on the add model (inputs x and ones), keeping DJL's default batchifier. */
+    private static class AddOne implements Translator<float[], float[]> {
+        @Override
+        public NDList processInput(TranslatorContext ctx, float[] input) {
+            NDManager manager = ctx.getNDManager();
+            return new NDList(manager.create(input), manager.create(new float[] {1, 1, 1, 1}));
+        }
+
+        @Override
+        public float[] processOutput(TranslatorContext ctx, NDList list) {
+            return list.singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /** {@link AddOne} with no batchifier: the predictor runs each input on its own. */
+    private static final class AddOneUnbatched extends AddOne {
+        @Override
+        public Batchifier getBatchifier() {
+            return null;
         }
     }
 
