@@ -10,7 +10,8 @@ import java.io.IOException;
 
 /**
  * What a trivial libnrt call ({@code nrt_get_visible_vnc_count}) costs through the binding, against C, FFM and the
- * hand-written JNI controls that show the JVM's own floor (the native-call transition).
+ * hand-written JNI controls that show the JVM's own floor (the native-call transition). The goal is what the binding
+ * adds over hand-written JNI of the same call; binding − C, most of which is the transition, is information.
  */
 final class TrivialCallSection {
     private final JsonNode core;
@@ -62,23 +63,28 @@ final class TrivialCallSection {
                 + "binding's cost: an empty native method is the JVM's transition alone, which no JNI binding can go "
                 + "below; the same call in the plainest JNI code is the best a binding of it can do. Their critical "
                 + "forms (`-XX:+CriticalJNINatives`, JDK 17 only: deprecated in 16, removed in 18) skip the transition, "
-                + "like FFM's `critical`; neuron4j does not use them.\n\n");
+                + "like FFM's `critical`; neuron4j does not use them.\n\n"
+                + "The goal is what the binding adds: binding − hand-written JNI of the same call ≤ 1 ns. Binding − C is "
+                + "not a goal: most of it is the JVM's transition, which the empty JNI method pays alone and no JNI "
+                + "binding can go below on this CPU.\n\n");
         writeTable(md);
         writeDifferences(md);
-        double d = score(binding) - cThreaded;
-        goals.add("Trivial call: JavaCPP binding − C (JDK 17)", number("%.2f ns", d) + " (binding, address form "
-                + number("%.2f", score(binding)) + ", `IntPointer` form " + number("%.2f", score(pointerForm)) + ", C "
-                + number("%.2f", cThreaded) + (jniEmpty != null ? "; an empty hand-written JNI method alone: C + "
-                + number("%.2f", jniFloor()) : "") + "; FFM critical on JDK 25: " + number("%.2f", score(ffmCritical))
-                + ")", "≤ 5 ns", d <= 5, binding != null && !Double.isNaN(cThreaded));
+        double overJni = score(binding) - score(jniSame);
+        goals.add("Trivial call: JavaCPP binding − hand-written JNI of the same call (JDK 17)", number("%.2f ns", overJni)
+                + " (binding, address form " + number("%.2f", score(binding)) + ", hand-written JNI "
+                + number("%.2f", score(jniSame)) + ", `IntPointer` form " + number("%.2f", score(pointerForm))
+                + "; binding − C " + number("%.2f", score(binding) - cThreaded) + ", C " + number("%.2f", cThreaded)
+                + (jniEmpty != null ? "; an empty hand-written JNI method alone: C + " + number("%.2f", jniFloor()) : "")
+                + "; FFM critical on JDK 25: " + number("%.2f", score(ffmCritical)) + ")", "≤ 1 ns", overJni <= 1,
+                binding != null && jniSame != null);
         if (binding25Mb != null) {
             double dMb = score(binding25Mb) - cThreaded;
             md.append("With `-XX:+UseSystemMemoryBarrier` (JDK 25) the transition's fence goes: binding (address form) − C = **")
                     .append(number("%.2f", dMb)).append(" ns**; plain FFM − C = ")
                     .append(number("%.2f", score(ffmPlainMb) - cThreaded)).append(" ns.\n\n");
-            goals.add("Trivial call: JavaCPP binding − C, JDK 25 with `-XX:+UseSystemMemoryBarrier`", number("%.2f ns", dMb)
-                    + " (binding, address form " + number("%.2f", score(binding25Mb)) + ", C " + number("%.2f", cThreaded)
-                    + ")", "≤ 5 ns", dMb <= 5, !Double.isNaN(cThreaded));
+            goals.information("Trivial call: JavaCPP binding − C, JDK 25 with `-XX:+UseSystemMemoryBarrier`",
+                    number("%.2f ns", dMb) + " (binding, address form " + number("%.2f", score(binding25Mb)) + ", C "
+                    + number("%.2f", cThreaded) + ")");
         }
     }
 
@@ -127,8 +133,8 @@ final class TrivialCallSection {
                             + "(address form) − empty JNI method = ").append(number("%.2f", score(binding) - score(jniEmpty)))
                     .append(" ns (the glue and the libnrt function); binding − hand-written JNI of the same call = ")
                     .append(number("%.2f", score(binding) - score(jniSame)))
-                    .append(" ns (what JavaCPP's generated code adds). Without the transition (critical native) the same "
-                            + "call costs C + ").append(number("%.2f", score(jniSameCrit) - cThreaded)).append(" ns.\n\n");
+                    .append(" ns (what JavaCPP's generated code adds: the goal, ≤ 1 ns). Without the transition (critical "
+                            + "native) the same call costs C + ").append(number("%.2f", score(jniSameCrit) - cThreaded)).append(" ns.\n\n");
         }
     }
 }
