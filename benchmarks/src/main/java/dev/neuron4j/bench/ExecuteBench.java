@@ -2,13 +2,14 @@ package dev.neuron4j.bench;
 
 import dev.neuron4j.Binding;
 import dev.neuron4j.NeffModel;
+import dev.neuron4j.NeuronException;
 import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.Placement;
 import dev.neuron4j.nrt.global.nrt;
 import dev.neuron4j.nrt.nrt_model_t;
 import dev.neuron4j.nrt.nrt_tensor_set_t;
 import java.io.IOException;
-import java.lang.reflect.Field;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Execute overhead: {@code Binding.execute()} (one {@code nrt_execute}) on the emulator's noop NEFF with one
@@ -42,6 +44,7 @@ public class ExecuteBench {
     private NeuronRuntime runtime;
     private NeffModel model;
     private Binding binding;
+    private RawNrtModel raw;
     private nrt_model_t rawModel;
     private nrt_tensor_set_t rawIn;
     private nrt_tensor_set_t rawOut;
@@ -49,35 +52,43 @@ public class ExecuteBench {
     private long rawInAddress;
     private long rawOutAddress;
 
+    /**
+     * Opens the runtime; then, for {@link #execute()}, the model and a binding through neuron4j's API, and for the
+     * raw calls their own model and tensor sets through the generated bindings alone ({@link RawNrtModel}). Each
+     * benchmark has one model loaded, as C's execute_loop has.
+     */
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
+    public void setUp(BenchmarkParams params) throws IOException {
         runtime = NeuronRuntime.open();
-        model = runtime.load(Fixtures.dir().resolve(Fixtures.NOOP_4K), Placement.core(0));
-        binding = model.newBinding();
-        binding.execute();
-        // The same handles, for the raw binding call (what execute() adds on top of one JNI call).
-        rawModel = (nrt_model_t) field(binding, "modelHandle");
-        rawIn = (nrt_tensor_set_t) field(binding, "inSet");
-        rawOut = (nrt_tensor_set_t) field(binding, "outSet");
-        rawModelAddress = rawModel.address();
-        rawInAddress = rawIn.address();
-        rawOutAddress = rawOut.address();
-    }
-
-    private static Object field(Object o, String name) {
-        try {
-            Field f = o.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            return f.get(o);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+        Path neff = Fixtures.dir().resolve(Fixtures.NOOP_4K);
+        if (RawNrtModel.usedBy(params)) {
+            raw = RawNrtModel.load(neff, 0);
+            rawModel = raw.model;
+            rawIn = raw.inputs;
+            rawOut = raw.outputs;
+            rawModelAddress = rawModel.address();
+            rawInAddress = rawIn.address();
+            rawOutAddress = rawOut.address();
+            int status = rawExecute();
+            if (status != 0) {
+                throw new NeuronException("nrt_execute", status, "raw baseline model");
+            }
+        } else {
+            model = runtime.load(neff, Placement.core(0));
+            binding = model.newBinding();
+            binding.execute();
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        binding.close();
-        model.close();
+        if (raw != null) {
+            raw.close();
+        }
+        if (binding != null) {
+            binding.close();
+            model.close();
+        }
         runtime.close();
     }
 
