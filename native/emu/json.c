@@ -485,3 +485,8 @@ const emu_json_t *emu_json_get(const emu_json_t *obj, const char *key)
     }
     return NULL;
 }
+
+int emu_json_is_string(const emu_json_t *v, const char *s)
+{
+    return v != NULL && v->type == EMU_JSON_STRING && strcmp(v->u.string, s) == 0 && strlen(s) == v->count;
+}

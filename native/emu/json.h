@@ -70,4 +70,7 @@ void emu_json_free(emu_json_t *v);
 /* The first member named key of an object, or NULL (also when obj is not an object). */
 const emu_json_t *emu_json_get(const emu_json_t *obj, const char *key);
 
+/* 1 when v is a string equal to s (a string holding "\u0000" never is), else 0 (also when v is NULL). */
+int emu_json_is_string(const emu_json_t *v, const char *s);
+
 #endif /* NEURON4J_EMU_JSON_H */

@@ -6,6 +6,9 @@
  * type input/output, size) and tensor_map.json (kind, dtype, tf_shape, is_const), and, for emulator NEFFs,
  * emu.json at the archive root (format: native/emu/README.md).
  *
+ * Implemented by neff.c (the header, the I/O table, the entry points), archive.c (the gzip'd or plain tar and
+ * the members kept from it) and neff_op.c (emu.json); neff_error.h carries their failure reasons.
+ *
  * Safety contract: any input bytes give either NRT_SUCCESS with a filled emu_neff_t, or a failure status
  * with a message in err; never a crash, a hang, or an allocation not bounded by the limits below.
  */

@@ -61,12 +61,13 @@ public final class ModelReplicas implements Model {
     private final AtomicBoolean wokeWaiters = new AtomicBoolean();
     private final Guard guard;
 
+    /** With no bindings (from {@link #of}), each lease builds its binding on first use. */
     private ModelReplicas(String name, List<NeffModel> models, List<Binding> bindings) {
         this.name = name;
         this.models = Collections.unmodifiableList(models);
         this.leases = new Lease[models.size()];
         for (int i = 0; i < leases.length; i++) {
-            leases[i] = new Lease(this, i, models.get(i), bindings.get(i));
+            leases[i] = new Lease(this, i, models.get(i), bindings.isEmpty() ? null : bindings.get(i));
         }
         this.free = new Semaphore(leases.length);
         this.guard = new Guard(name, models, bindings);
@@ -84,7 +85,7 @@ public final class ModelReplicas implements Model {
             for (int core = 0; core < count; core++) {
                 NeffModel m = runtime.load(neff, Placement.core(core));
                 models.add(m);
-                bindings.add(m.bind().name(m.name() + "@core" + core).build());
+                bindings.add(bind(m));
             }
             return new ModelReplicas(neff.getFileName().toString(), models, bindings);
         } catch (IOException | RuntimeException e) {
@@ -93,6 +94,48 @@ public final class ModelReplicas implements Model {
             }
             throw e;
         }
+    }
+
+    /**
+     * Serves models already loaded, one NEFF on several cores, as replicas: for callers that load the models
+     * themselves (from bytes, or on cores other than 0..n-1). The replicas own the models from then on:
+     * {@link #close()} closes them. Replica i is {@code models.get(i)}, on that model's core. A lease's
+     * {@linkplain Lease#binding() binding} is built (its tensors allocated on the replica's core) the first time
+     * it is asked for, so callers that bind tensors of their own to {@link Lease#model()} allocate nothing.
+     *
+     * @param name the name, for messages (e.g. the NEFF's file name)
+     * @param models the replicas' models, open, with the same inputs and outputs; at least one
+     * @return the replicas
+     * @throws IllegalArgumentException if {@code models} is empty, holds a model twice, or models whose inputs or
+     *     outputs differ; the models are left open then
+     * @throws IllegalStateException if a model is closed
+     */
+    public static ModelReplicas of(String name, List<NeffModel> models) {
+        Objects.requireNonNull(name, "name");
+        List<NeffModel> copy = List.copyOf(models);
+        if (copy.isEmpty()) {
+            throw new IllegalArgumentException("Replicas of '" + name + "' need at least one model");
+        }
+        NeffModel first = copy.get(0);
+        for (int i = 0; i < copy.size(); i++) {
+            NeffModel m = copy.get(i);
+            if (m.isClosed()) {
+                throw new IllegalStateException("Replica " + i + " of '" + name + "', " + m.describe()
+                        + ", is closed");
+            }
+            if (copy.indexOf(m) != i) {
+                throw new IllegalArgumentException("Replicas of '" + name + "' hold " + m.describe() + " twice");
+            }
+            if (!m.inputs().equals(first.inputs()) || !m.outputs().equals(first.outputs())) {
+                throw new IllegalArgumentException("Replicas of '" + name + "' must be one NEFF: the inputs or "
+                        + "outputs of " + m.describe() + " differ from those of " + first.describe());
+            }
+        }
+        return new ModelReplicas(name, copy, List.of());
+    }
+
+    private static Binding bind(NeffModel model) {
+        return model.bind().name(model.name() + "@core" + model.core()).build();
     }
 
     @Override
@@ -105,7 +148,7 @@ public final class ModelReplicas implements Model {
         return models.size();
     }
 
-    /** {@return the replicas' models, replica i on core i (read-only)} */
+    /** {@return the replicas' models, replica i at index i (read-only); from {@code loadReplicas}, on core i} */
     public List<NeffModel> models() {
         guard.ensureOpen();
         return models;
@@ -194,7 +237,7 @@ public final class ModelReplicas implements Model {
         guard.ensureOpen();
         Binding.checkInputs(name, inputs(), inputValues);
         try (Lease lease = acquire()) {
-            return lease.binding.run(inputValues);
+            return lease.binding().run(inputValues);
         }
     }
 
@@ -239,7 +282,7 @@ public final class ModelReplicas implements Model {
         private final ModelReplicas owner;
         private final int index;
         private final NeffModel model;
-        private final Binding binding;
+        private Binding binding; // null until first use for replicas of(...); read and set by the holder only
         private volatile int taken; // 1 while leased; claimed and cleared with CAS
 
         private Lease(ModelReplicas owner, int index, NeffModel model, Binding binding) {
@@ -249,7 +292,7 @@ public final class ModelReplicas implements Model {
             this.binding = binding;
         }
 
-        /** {@return the replica index, which is also its core} */
+        /** {@return the replica index in {@link ModelReplicas#models()}; from {@code loadReplicas}, also its core} */
         public int replica() {
             return index;
         }
@@ -259,9 +302,19 @@ public final class ModelReplicas implements Model {
             return model;
         }
 
-        /** {@return the replica's binding, exclusive to this lease's holder} */
+        /**
+         * {@return the replica's binding, exclusive to this lease's holder} For replicas made by
+         * {@link ModelReplicas#of}, built on the first call.
+         *
+         * @throws IllegalStateException if the replicas were closed before the binding was built
+         */
         public Binding binding() {
-            return binding;
+            Binding b = binding;
+            if (b == null) {
+                b = bind(model);
+                binding = b; // seen by the next holder: claim() follows close()'s CAS on taken
+            }
+            return b;
         }
 
         /** Gives the replica back. Idempotent for one acquisition. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.neuron4j.testing.Emu;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -229,6 +230,64 @@ class ModelReplicasTest {
             assertEquals(IllegalStateException.class, e.getClass());
             assertTrue(e.getMessage().contains("Interrupted"), e.getMessage());
             assertTrue(waiter.interruptedAfter, "the interrupt status was lost");
+        }
+    }
+
+    @Test
+    void ofServesModelsLoadedOnAnyCoresAndAllocatesOnlyWhenABindingIsAskedFor() throws Exception {
+        byte[] neff = TestRuntime.addNeff(4, 0);
+        NeffModel onOne = runtime.load(neff, "add", Placement.core(1));
+        NeffModel onThree = runtime.load(neff, "add", Placement.core(3));
+        ModelReplicas replicas = ModelReplicas.of("add", List.of(onOne, onThree));
+        assertEquals(2, replicas.size());
+        assertEquals(List.of(onOne, onThree), replicas.models());
+        assertEquals(0, liveTensors(), "no binding before one is asked for");
+        try (ModelReplicas.Lease a = replicas.acquire(); ModelReplicas.Lease b = replicas.acquire()) {
+            assertEquals(Set.of(0, 1), Set.of(a.replica(), b.replica()));
+            assertEquals(Set.of(1, 3), Set.of(a.model().core(), b.model().core()));
+            assertEquals(replicas.models().get(a.replica()), a.model());
+            // A caller's own tensors on the leased model: still nothing allocated by the replicas.
+            try (Tensor x = a.model().wrapTensor("a", TestRuntime.floats(1, 2, 3, 4));
+                    Tensor y = a.model().wrapTensor("b", TestRuntime.floats(1, 1, 1, 1));
+                    Tensor z = a.model().wrapTensor("c", TestRuntime.floats(0, 0, 0, 0));
+                    Binding own = a.model().bind().input("a", x).input("b", y).output("c", z).build()) {
+                own.execute();
+                assertArrayEquals(new float[] {2, 3, 4, 5}, TestRuntime.toFloats(z.readAll()));
+            }
+            assertEquals(0, liveTensors());
+            Binding built = b.binding();
+            assertEquals(3, liveTensors(), "the binding's tensors, allocated on first use");
+            assertEquals(b.model(), built.model());
+            assertEquals(built, b.binding(), "built once");
+        }
+        Map<String, ByteBuffer> out = replicas.run(Map.of("a", TestRuntime.floats(1, 2, 3, 4),
+                "b", TestRuntime.floats(10, 20, 30, 40)));
+        assertArrayEquals(new float[] {11, 22, 33, 44}, TestRuntime.toFloats(out.get("c")));
+        replicas.close();
+        assertTrue(onOne.isClosed() && onThree.isClosed(), "closing the replicas closes the models");
+        TestRuntime.assertNoLiveObjects(); // models, tensors and tensor sets (the runtime is still open)
+    }
+
+    @Test
+    void ofRefusesNoModelsTheSameModelTwiceAndDifferentNeffs() throws Exception {
+        try (NeffModel add = runtime.load(TestRuntime.addNeff(4, 0), "add", Placement.core(0));
+                NeffModel other = runtime.load(TestRuntime.addNeff(8, 0), "add8", Placement.core(1))) {
+            assertThrows(IllegalArgumentException.class, () -> ModelReplicas.of("none", List.of()));
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                    () -> ModelReplicas.of("add", List.of(add, add)));
+            assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
+            IllegalArgumentException differ = assertThrows(IllegalArgumentException.class,
+                    () -> ModelReplicas.of("add", List.of(add, other)));
+            assertTrue(differ.getMessage().contains("must be one NEFF"), differ.getMessage());
+            assertTrue(!add.isClosed() && !other.isClosed(), "a refused call leaves the models open");
+            other.close();
+            assertThrows(IllegalStateException.class, () -> ModelReplicas.of("add", List.of(add, other)));
+        }
+    }
+
+    private static long liveTensors() {
+        try (var c = Emu.counters()) {
+            return c.tensors();
         }
     }
 

@@ -37,8 +37,9 @@ import java.util.stream.Stream;
  *       ({@code nc1} and {@code replicas=2}: cores 1 and 2);</li>
  *   <li>{@value #OPTION_CORES}{@code =0-1} or {@code =0,2}: the replicas' cores, instead of the device's.</li>
  * </ul>
- * A predictor ({@link #newPredictor(Translator, Device)}) of the model's device sends each call to the replica
- * with the fewest calls in progress; a predictor created for one of the replicas' cores
+ * A predictor ({@link #newPredictor(Translator, Device)}) of the model's device sends each call to a free
+ * replica, one such call per replica at a time, waiting while every replica is busy
+ * ({@link dev.neuron4j.ModelReplicas}); a predictor created for one of the replicas' cores
  * ({@code model.newPredictor(Device.of("nc", 1))}) runs on that core only.
  *
  * <h2>Closing</h2>
@@ -216,7 +217,7 @@ public final class Neuron4jModel extends BaseModel {
     }
 
     /**
-     * A predictor. On the model's device calls go to the least busy replica; on one of the replicas' cores
+     * A predictor. On the model's device calls go to a free replica (waiting for one); on one of the replicas' cores
      * ({@code Device.of("nc", i)}) they run on that core. Wrong inputs are a {@code TranslateException} that
      * names the expected and the given inputs.
      *

@@ -13,6 +13,7 @@ import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.neuron4j.Binding;
+import dev.neuron4j.ModelReplicas;
 import dev.neuron4j.NeffModel;
 import dev.neuron4j.NeuronException;
 import dev.neuron4j.NeuronRuntime;
@@ -26,10 +27,10 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A NEFF model as a DJL block: one {@link NeffModel} per NeuronCore (replica), run by {@link #forward}.
+ * A NEFF model as a DJL block: one {@link NeffModel} per NeuronCore (replica), served by a
+ * {@link ModelReplicas}, run by {@link #forward}.
  *
  * <h2>Inputs</h2>
  * The inputs are matched to the NEFF's inputs by name when every array is named after a distinct input
@@ -39,33 +40,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>One call</h2>
  * The call runs on one replica: the predictor's core if the predictor was created for one of the model's cores
- * ({@code model.newPredictor(Device.of("nc", 1))}), else the replica with the fewest calls in progress. The
- * input arrays' buffers and new direct buffers for the outputs are attached to libnrt tensors
- * ({@code nrt_tensor_allocate_empty} + {@code nrt_tensor_attach_buffer}, no copy), bound to the model
- * ({@code nrt_allocate_tensor_set}), executed, and the tensor handles and sets are freed again: the runtime reads
- * the callers' arrays and writes the output arrays in place. An input that is not a {@link Neuron4jNDArray}
+ * ({@code model.newPredictor(Device.of("nc", 1))}), else a free replica ({@link ModelReplicas#acquire()}: one
+ * such call per replica at a time; further calls wait until a replica is free). The input arrays' buffers and
+ * new direct buffers for the outputs are attached to libnrt tensors ({@code nrt_tensor_allocate_empty} +
+ * {@code nrt_tensor_attach_buffer}, no copy), bound to the replica's model ({@code nrt_allocate_tensor_set}),
+ * executed, and the tensor handles and sets are freed again: the runtime reads the callers' arrays and writes the
+ * output arrays in place. An input that is not a {@link Neuron4jNDArray}
  * (another engine's) is copied once into one first. The outputs are {@link Neuron4jNDArray}s named and shaped
  * after the NEFF's outputs, attached to the manager of the first input.
  *
  * <h2>Thread safety</h2>
- * Thread-safe: calls may run concurrently from many threads (each has its own tensors); calls on one replica are
- * queued by libnrt on its core. {@link #close()} waits for calls in progress.
+ * Thread-safe: calls may run concurrently from many threads (each has its own tensors). Calls of a predictor
+ * pinned to a core do not wait for its replica: libnrt queues them on the core. {@link #close()} waits for calls
+ * in progress and wakes calls waiting for a replica (they fail with {@link IllegalStateException}).
  */
 public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements AutoCloseable {
     private final String name;
     private final Device modelDevice;
-    private final List<Replica> replicas;
+    private final ModelReplicas replicas;
+    private final List<NeffModel> models; // replicas.models(), also readable once closed
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final Neuron4jNDManager manager;
-    private final AtomicInteger next = new AtomicInteger();
 
-    private Neuron4jSymbolBlock(String name, Device modelDevice, List<Replica> replicas, Neuron4jNDManager manager) {
+    private Neuron4jSymbolBlock(String name, Device modelDevice, ModelReplicas replicas, Neuron4jNDManager manager) {
         this.name = name;
         this.modelDevice = modelDevice;
         this.replicas = replicas;
-        this.inputs = replicas.get(0).model.inputs();
-        this.outputs = replicas.get(0).model.outputs();
+        this.models = replicas.models();
+        this.inputs = replicas.inputs();
+        this.outputs = replicas.outputs();
         this.manager = manager;
         manager.attachInternal(NDManager.nextUid(), this);
     }
@@ -77,7 +81,7 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
 
     static Neuron4jSymbolBlock load(NeuronRuntime runtime, String name, String source, Loader loader,
             List<Integer> cores, Neuron4jNDManager manager) throws IOException, MalformedModelException {
-        List<Replica> replicas = new ArrayList<>();
+        List<NeffModel> models = new ArrayList<>();
         boolean ok = false;
         try {
             for (int core : cores) {
@@ -91,16 +95,16 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
                     }
                     throw new EngineException("Cannot load '" + source + "' on core " + core + ": " + e.getMessage(), e);
                 }
-                replicas.add(new Replica(model));
+                models.add(model);
             }
             Neuron4jSymbolBlock block = new Neuron4jSymbolBlock(name, manager.getDevice(),
-                    Collections.unmodifiableList(replicas), manager);
+                    ModelReplicas.of(name, models), manager);
             ok = true;
             return block;
         } finally {
             if (!ok) {
-                for (Replica r : replicas) {
-                    r.model.close();
+                for (NeffModel m : models) {
+                    m.close();
                 }
             }
         }
@@ -119,19 +123,15 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
     /** {@return the cores of the replicas, in load order} */
     public List<Integer> cores() {
         List<Integer> cores = new ArrayList<>();
-        for (Replica r : replicas) {
-            cores.add(r.core);
+        for (NeffModel m : models) {
+            cores.add(m.core());
         }
         return cores;
     }
 
     /** {@return the loaded models, one per core (for direct use of the neuron4j API)} */
     public List<NeffModel> neffModels() {
-        List<NeffModel> models = new ArrayList<>();
-        for (Replica r : replicas) {
-            models.add(r.model);
-        }
-        return models;
+        return new ArrayList<>(models);
     }
 
     @Override
@@ -143,7 +143,7 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
         }
         Device device = parameterStore == null || parameterStore.getManager() == null ? null
                 : parameterStore.getManager().getDevice();
-        Replica replica = replicaFor(device);
+        NeffModel pinned = pinnedModel(device);
         List<NDArray> ordered = order(in);
         NDManager callerManager = in.head().getManager();
         Neuron4jNDManager owner = callerManager instanceof Neuron4jNDManager ? (Neuron4jNDManager) callerManager
@@ -168,7 +168,13 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
                 out.setName(s.name());
                 result.add(out);
             }
-            replica.run(arrays, result);
+            if (pinned != null) {
+                run(pinned, arrays, result);
+            } else {
+                try (ModelReplicas.Lease lease = replicas.acquire()) {
+                    run(lease.model(), arrays, result);
+                }
+            }
             if (owner != callerManager) {
                 result.attach(callerManager);
             }
@@ -184,37 +190,30 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
         }
     }
 
-    private Replica replicaFor(Device device) {
-        if (device != null && !device.equals(modelDevice) && replicas.size() > 1) {
-            for (Replica r : replicas) {
-                if (Neuron4jEngine.DEVICE_TYPE.equals(device.getDeviceType()) && r.core == device.getDeviceId()) {
-                    return r;
+    /** The replica of a predictor pinned to one of several cores, or null: the call takes a free replica. */
+    private NeffModel pinnedModel(Device device) {
+        if (device == null || device.equals(modelDevice) || models.size() == 1) {
+            return null;
+        }
+        return modelOn(device);
+    }
+
+    /** The replica on a core device ({@code nc<i>}), or null. */
+    private NeffModel modelOn(Device device) {
+        if (Neuron4jEngine.DEVICE_TYPE.equals(device.getDeviceType())) {
+            for (NeffModel m : models) {
+                if (m.core() == device.getDeviceId()) {
+                    return m;
                 }
             }
         }
-        int n = replicas.size();
-        int start = Math.floorMod(next.getAndIncrement(), n);
-        Replica best = null;
-        for (int k = 0; k < n; k++) {
-            Replica r = replicas.get((start + k) % n);
-            if (best == null || r.inFlight.get() < best.inFlight.get()) {
-                best = r;
-            }
-        }
-        return best;
+        return null;
     }
 
     /** Checks a predictor device against the replicas' cores. */
     void checkDevice(Device device) {
-        if (device == null || device.equals(modelDevice)) {
+        if (device == null || device.equals(modelDevice) || modelOn(device) != null) {
             return;
-        }
-        if (Neuron4jEngine.DEVICE_TYPE.equals(device.getDeviceType())) {
-            for (Replica r : replicas) {
-                if (r.core == device.getDeviceId()) {
-                    return;
-                }
-            }
         }
         throw new IllegalArgumentException("Model '" + name + "' is loaded on " + modelDevice + " (cores "
                 + cores() + "): a predictor can use the model's device or one of its cores, not " + device);
@@ -337,12 +336,10 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
         return new ParameterList();
     }
 
-    /** Unloads every replica (waiting for calls in progress). Idempotent. */
+    /** Unloads every replica (waiting for calls in progress, waking calls waiting for one). Idempotent. */
     @Override
     public void close() {
-        for (Replica r : replicas) {
-            r.model.close();
-        }
+        replicas.close();
     }
 
     @Override
@@ -351,47 +348,33 @@ public final class Neuron4jSymbolBlock extends AbstractSymbolBlock implements Au
                 + ", outputs " + describe(outputs) + "]";
     }
 
-    /** One NeffModel on one core, with a count of calls in progress. */
-    private static final class Replica {
-        final NeffModel model;
-        final int core;
-        final AtomicInteger inFlight = new AtomicInteger();
-
-        Replica(NeffModel model) {
-            this.model = model;
-            this.core = model.core();
-        }
-
-        /** Attaches the arrays' buffers as tensors, executes, frees the tensor handles and sets. */
-        void run(List<Neuron4jNDArray> in, NDList out) {
-            List<Tensor> tensors = new ArrayList<>(in.size() + out.size());
-            inFlight.incrementAndGet();
-            try {
-                Binding.Builder builder = model.bind();
-                List<TensorSpec> inSpecs = model.inputs();
-                for (int i = 0; i < inSpecs.size(); i++) {
-                    String n = inSpecs.get(i).name();
-                    Tensor t = model.wrapTensor(n, in.get(i).buffer());
-                    tensors.add(t);
-                    builder.input(n, t);
-                }
-                List<TensorSpec> outSpecs = model.outputs();
-                for (int i = 0; i < outSpecs.size(); i++) {
-                    String n = outSpecs.get(i).name();
-                    Tensor t = model.wrapTensor(n, ((Neuron4jNDArray) out.get(i)).buffer());
-                    tensors.add(t);
-                    builder.output(n, t);
-                }
-                try (Binding binding = builder.build()) {
-                    binding.execute();
-                }
-            } catch (NeuronException e) {
-                throw new EngineException(e.getMessage(), e);
-            } finally {
-                for (Tensor t : tensors) {
-                    t.close();
-                }
-                inFlight.decrementAndGet();
+    /** Attaches the arrays' buffers as tensors of {@code model}, executes, frees the tensor handles and sets. */
+    private static void run(NeffModel model, List<Neuron4jNDArray> in, NDList out) {
+        List<Tensor> tensors = new ArrayList<>(in.size() + out.size());
+        try {
+            Binding.Builder builder = model.bind();
+            List<TensorSpec> inSpecs = model.inputs();
+            for (int i = 0; i < inSpecs.size(); i++) {
+                String n = inSpecs.get(i).name();
+                Tensor t = model.wrapTensor(n, in.get(i).buffer());
+                tensors.add(t);
+                builder.input(n, t);
+            }
+            List<TensorSpec> outSpecs = model.outputs();
+            for (int i = 0; i < outSpecs.size(); i++) {
+                String n = outSpecs.get(i).name();
+                Tensor t = model.wrapTensor(n, ((Neuron4jNDArray) out.get(i)).buffer());
+                tensors.add(t);
+                builder.output(n, t);
+            }
+            try (Binding binding = builder.build()) {
+                binding.execute();
+            }
+        } catch (NeuronException e) {
+            throw new EngineException(e.getMessage(), e);
+        } finally {
+            for (Tensor t : tensors) {
+                t.close();
             }
         }
     }

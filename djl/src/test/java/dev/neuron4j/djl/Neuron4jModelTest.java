@@ -16,7 +16,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
 import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,7 +179,7 @@ class Neuron4jModelTest {
     @Test
     void twoCoresFromFourThreads() throws Exception {
         Path neff = DjlTests.addNeff(dir, "add.neff", 8, 200);
-        // Least-busy replica per call (option replicas=2), then one predictor pinned per core (nc0+nc1).
+        // A free replica per call (option replicas=2), then one predictor pinned per core (nc0+nc1).
         runFourThreads(criteria(neff).optOption("replicas", "2").build(), false);
         DjlTests.assertNoLiveObjects();
         runFourThreads(criteria(neff).optDevice(Device.fromName("nc0+nc1", Neuron4jEngine.getInstance())).build(),
@@ -223,6 +228,123 @@ class Neuron4jModelTest {
                 failures.forEach(error::addSuppressed);
                 throw error;
             }
+        }
+    }
+
+    @Test
+    void callsOfTheModelsDeviceWaitForAFreeReplicaAndPinnedCallsDoNot() throws Exception {
+        // Calls of 1 s on two replicas: two calls lease both, a third waits, a call pinned to core 1 runs at once.
+        Path neff = DjlTests.addNeff(dir, "slow.neff", 4, 1_000_000);
+        try (ZooModel<NDList, NDList> model = criteria(neff).optOption("replicas", "2").build().loadModel()) {
+            long executions = DjlTests.executions();
+            List<Call> calls = new ArrayList<>();
+            calls.add(Call.start(model, model.getNDManager().getDevice(), 1));
+            calls.add(Call.start(model, model.getNDManager().getDevice(), 2));
+            awaitExecutions(executions + 2);
+            Call waiting = Call.start(model, model.getNDManager().getDevice(), 3);
+            calls.add(waiting);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (waiting.thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(Thread.State.WAITING, waiting.thread.getState(), "the third call waits for a replica");
+            assertEquals(executions + 2, DjlTests.executions(), "at most one such call per replica");
+            calls.add(Call.start(model, Device.of("nc", 1), 4));
+            awaitExecutions(executions + 3); // the pinned call reached nrt_execute beside the two
+            assertEquals(Thread.State.WAITING, waiting.thread.getState(), "still waiting for a replica");
+            for (Call call : calls) {
+                assertArrayEquals(new float[] {call.value + 1, call.value + 2, call.value + 3, call.value + 4},
+                        call.result.get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(executions + 4, DjlTests.executions());
+        }
+    }
+
+    private static void awaitExecutions(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (DjlTests.executions() < count && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(count, DjlTests.executions(), "calls that reached nrt_execute");
+    }
+
+    /** One predict call (value + [1, 2, 3, 4]) on its own thread and predictor. */
+    private static final class Call {
+        final float value;
+        final CompletableFuture<float[]> result = new CompletableFuture<>();
+        final Thread thread;
+
+        private Call(ZooModel<NDList, NDList> model, Device device, float value) {
+            this.value = value;
+            this.thread = new Thread(() -> {
+                try (Predictor<NDList, NDList> predictor = model.newPredictor(device);
+                     NDManager manager = NDManager.newBaseManager("Neuron4j")) {
+                    NDList out = predictor.predict(new NDList(manager.create(new float[] {value, value, value, value}),
+                            manager.create(new float[] {1, 2, 3, 4})));
+                    result.complete(out.get(0).toFloatArray());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            }, "djl-call-" + value);
+        }
+
+        static Call start(ZooModel<NDList, NDList> model, Device device, float value) {
+            Call call = new Call(model, device, value);
+            call.thread.start();
+            return call;
+        }
+    }
+
+    @Test
+    void theDefaultBatchifierIsRefusedWithWhatToDoAndNoBatchifierRunsEachInput() throws Exception {
+        Path neff = DjlTests.addNeff(dir, "add.neff", 4, 0);
+        Criteria<float[], float[]> stacking = Criteria.builder().setTypes(float[].class, float[].class)
+                .optModelPath(neff).optEngine("Neuron4j").optTranslator(new AddOne()).build();
+        try (ZooModel<float[], float[]> model = stacking.loadModel();
+             Predictor<float[], float[]> predictor = model.newPredictor()) {
+            TranslateException one = assertThrows(TranslateException.class,
+                    () -> predictor.predict(new float[] {1, 2, 3, 4}));
+            TranslateException many = assertThrows(TranslateException.class,
+                    () -> predictor.batchPredict(List.of(new float[] {1, 2, 3, 4}, new float[] {5, 6, 7, 8})));
+            for (TranslateException e : List.of(one, many)) {
+                assertTrue(e.getMessage().startsWith("Translator " + AddOne.class.getName() + " keeps DJL's default "
+                        + "batchifier (Batchifier.STACK)"), e.getMessage());
+                assertTrue(e.getMessage().contains("Return null from the translator's getBatchifier()"),
+                        e.getMessage());
+                assertTrue(e.getMessage().contains("a NEFF compiled for that batch"), e.getMessage());
+            }
+        }
+        Criteria<float[], float[]> unbatched = Criteria.builder().setTypes(float[].class, float[].class)
+                .optModelPath(neff).optEngine("Neuron4j").optTranslator(new AddOneUnbatched()).build();
+        try (ZooModel<float[], float[]> model = unbatched.loadModel();
+             Predictor<float[], float[]> predictor = model.newPredictor()) {
+            assertArrayEquals(new float[] {2, 3, 4, 5}, predictor.predict(new float[] {1, 2, 3, 4}));
+            List<float[]> out = predictor.batchPredict(List.of(new float[] {1, 2, 3, 4}, new float[] {5, 6, 7, 8}));
+            assertEquals(2, out.size());
+            assertArrayEquals(new float[] {2, 3, 4, 5}, out.get(0));
+            assertArrayEquals(new float[] {6, 7, 8, 9}, out.get(1));
+        }
+    }
+
+    /** x + 1 on the add model (inputs x and ones), keeping DJL's default batchifier. */
+    private static class AddOne implements Translator<float[], float[]> {
+        @Override
+        public NDList processInput(TranslatorContext ctx, float[] input) {
+            NDManager manager = ctx.getNDManager();
+            return new NDList(manager.create(input), manager.create(new float[] {1, 1, 1, 1}));
+        }
+
+        @Override
+        public float[] processOutput(TranslatorContext ctx, NDList list) {
+            return list.singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /** {@link AddOne} with no batchifier: the predictor runs each input on its own. */
+    private static final class AddOneUnbatched extends AddOne {
+        @Override
+        public Batchifier getBatchifier() {
+            return null;
         }
     }
 

@@ -6,8 +6,9 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The code that touches JavaCPP PyTorch types outside {@link NativeModule}. Kept apart from the public
- * classes so that they load (and can report a missing dependency) when PyTorch is not on the classpath.
+ * Loading libtorch and mapping element types: the JavaCPP PyTorch code that the public classes call
+ * besides {@link NativeModule}. Kept apart from them so that they load (and can report a missing
+ * dependency) when PyTorch is not on the classpath.
  */
 final class TorchNatives {
     private TorchNatives() {}

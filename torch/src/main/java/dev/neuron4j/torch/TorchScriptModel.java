@@ -72,7 +72,7 @@ public final class TorchScriptModel implements Model {
     private final NativeModule module;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
-    private final NativeModule.InputTemplate[] templates;
+    private final InputTemplate[] templates;
     private final Map<String, Integer> inputIndex;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
@@ -87,10 +87,10 @@ public final class TorchScriptModel implements Model {
                     new long[0], 0));
         }
         this.outputs = Collections.unmodifiableList(outs);
-        this.templates = new NativeModule.InputTemplate[inputs.size()];
+        this.templates = new InputTemplate[inputs.size()];
         this.inputIndex = new HashMap<>();
         for (int i = 0; i < inputs.size(); i++) {
-            templates[i] = new NativeModule.InputTemplate(inputs.get(i));
+            templates[i] = new InputTemplate(inputs.get(i));
             inputIndex.put(inputs.get(i).name(), i);
         }
     }
@@ -195,18 +195,14 @@ public final class TorchScriptModel implements Model {
         Path absolute = file.toAbsolutePath().normalize();
         NativeModule module = openModule(absolute);
         try {
-            List<TorchScriptSignature.Argument> args = new ArrayList<>();
-            for (NativeModule.Arg arg : module.arguments()) {
-                args.add(new TorchScriptSignature.Argument(arg.name(), arg.type(), arg.hasDefault()));
-            }
-            return new TorchScriptSignature(module.methods(), args, module.declaredOutputs());
+            return new TorchScriptSignature(module.methods(), module.arguments(), module.declaredOutputs());
         } finally {
             module.close();
         }
     }
 
     /** Checks the specs against forward's arguments; returns them in forward's order. */
-    private static List<TensorSpec> matchInputs(Path file, List<NativeModule.Arg> arguments,
+    private static List<TensorSpec> matchInputs(Path file, List<TorchScriptSignature.Argument> arguments,
             List<TensorSpec> specs) {
         Map<String, TensorSpec> byName = new HashMap<>();
         for (TensorSpec spec : specs) {
@@ -230,7 +226,7 @@ public final class TorchScriptModel implements Model {
         List<TensorSpec> ordered = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         boolean skippedDefault = false;
-        for (NativeModule.Arg arg : arguments) {
+        for (TorchScriptSignature.Argument arg : arguments) {
             TensorSpec spec = byName.get(arg.name());
             unknown.remove(arg.name());
             if (spec == null) {
@@ -257,9 +253,9 @@ public final class TorchScriptModel implements Model {
         return ordered;
     }
 
-    private static String describe(List<NativeModule.Arg> arguments) {
+    private static String describe(List<TorchScriptSignature.Argument> arguments) {
         List<String> parts = new ArrayList<>();
-        for (NativeModule.Arg arg : arguments) {
+        for (TorchScriptSignature.Argument arg : arguments) {
             parts.add(arg.name() + ": " + arg.type() + (arg.hasDefault() ? " = <default>" : ""));
         }
         return "(" + String.join(", ", parts) + ")";
@@ -415,7 +411,7 @@ public final class TorchScriptModel implements Model {
         read.lock();
         try {
             ensureOpen();
-            NativeModule.Outputs outputs;
+            Outputs outputs;
             try {
                 outputs = single != null ? module.forward(templates, single) : module.forward(templates, buffers);
             } catch (RuntimeException e) {
@@ -444,29 +440,12 @@ public final class TorchScriptModel implements Model {
      * @throws IllegalStateException if the model is closed
      */
     public int setNeuronCores(int startCore, int coreCount) {
-        if (startCore < -1) {
-            throw new IllegalArgumentException("startCore must be -1 (automatic) or a core index, got " + startCore);
-        }
-        if (coreCount == 0 || coreCount < -1) {
-            throw new IllegalArgumentException("coreCount must be -1 (what the model needs) or positive, got "
-                    + coreCount);
-        }
+        NeuronPlacement.checkCores(startCore, coreCount); // before the lock: bad arguments fail even when closed
         Lock write = lock.writeLock();
         write.lock();
         try {
             ensureOpen();
-            int placed;
-            try {
-                placed = module.setNeuronCores(startCore, coreCount);
-            } catch (RuntimeException e) {
-                throw new TorchModelException("Placing " + file + " on NeuronCores " + startCore + " (count "
-                        + coreCount + ") failed: " + Diagnosis.c10Message(e), e);
-            }
-            if (placed == 0) {
-                throw new TorchModelException("Model " + file + " holds no torch-neuronx subgraph (no attribute of "
-                        + "type " + NativeModule.NEURON_MODEL_CLASS + "): only models traced with "
-                        + "torch_neuronx.trace can be placed on NeuronCores");
-            }
+            int placed = module.setNeuronCores(file, startCore, coreCount);
             LOG.info("Placed {} Neuron subgraph(s) of {} on NeuronCores start={} count={}", placed, file,
                     startCore, coreCount);
             return placed;
@@ -497,7 +476,7 @@ public final class TorchScriptModel implements Model {
                 return;
             }
             closed = true;
-            for (NativeModule.InputTemplate t : templates) {
+            for (InputTemplate t : templates) {
                 t.close();
             }
             module.close();

@@ -30,7 +30,7 @@ public final class TorchScriptResult implements AutoCloseable {
     private static final AtomicIntegerFieldUpdater<TorchScriptResult> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(TorchScriptResult.class, "closed");
 
-    private final NativeModule.Outputs outputs;
+    private final Outputs outputs;
     private final String modelFile;
     @SuppressWarnings("unused") // keeps the inputs' memory alive while an output may alias it
     private final Object inputs; // the input buffer, or an array of them
@@ -39,7 +39,7 @@ public final class TorchScriptResult implements AutoCloseable {
     private ByteBuffer[] views; // one per output, made on first use of an output other than 0
     private volatile int closed;
 
-    TorchScriptResult(NativeModule.Outputs outputs, Object inputs, String modelFile) {
+    TorchScriptResult(Outputs outputs, Object inputs, String modelFile) {
         this.outputs = outputs;
         this.inputs = inputs;
         this.modelFile = modelFile;

@@ -1,4 +1,4 @@
-/* In-memory NEFF writer for tests (see neff_writer.h). */
+/* In-memory NEFF writer for tests, benches and fuzz seeds (see neff_writer.h). */
 #define _POSIX_C_SOURCE 200809L /* strnlen */
 
 #include "neff_writer.h"

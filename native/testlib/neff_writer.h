@@ -1,5 +1,6 @@
 /*
- * Test helper: writes NEFF files in memory (format: native/emu/README.md).
+ * Writes NEFF files in memory (format: native/emu/README.md), for the C tests, the C baselines (native/bench)
+ * and the fuzz seed corpus (native/fuzz/seed_corpus.c).
  *
  * neff_write_model() builds a well-formed emulator NEFF from a list of I/O tensors and an optional emu.json
  * op. neff_write_members() puts arbitrary archive members into a NEFF container, for malformed-input tests
@@ -9,8 +10,8 @@
  * Every function returns 0 on success and -1 on failure (bad argument, zlib error, out of memory); the
  * caller frees *out with free().
  */
-#ifndef NEURON4J_TESTS_NEFF_WRITER_H
-#define NEURON4J_TESTS_NEFF_WRITER_H
+#ifndef NEURON4J_TESTLIB_NEFF_WRITER_H
+#define NEURON4J_TESTLIB_NEFF_WRITER_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -74,4 +75,4 @@ int neff_write_members(const neff_writer_member_t *members, size_t count, int pk
 void neff_put_u64(uint8_t *at, uint64_t value);
 void neff_put_u32(uint8_t *at, uint32_t value);
 
-#endif /* NEURON4J_TESTS_NEFF_WRITER_H */
+#endif /* NEURON4J_TESTLIB_NEFF_WRITER_H */
