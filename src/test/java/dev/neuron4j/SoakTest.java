@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * result checked, Java heap (after GC) and process RSS sampled at the start, middle and end, emulator counters
  * back to zero after close. The build runs the full 1,000,000 executions (about 10 s on 2 vCPUs); a slower
  * machine can shorten it with {@code -Dneuron4j.soak.executions=50000}, a longer soak is
- * {@code mvn test -Dtest=SoakTest -Dneuron4j.soak.executions=10000000} (figures in the README, "Reliability").
+ * {@code mvn test -pl core -Dtest=SoakTest -Dneuron4j.soak.executions=10000000} (figures in
+ * docs/reliability.md).
  */
 class SoakTest {
     private static final int THREADS = 8;

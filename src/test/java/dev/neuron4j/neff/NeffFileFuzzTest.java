@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>In a normal build (regression mode) this runs the committed inputs in
  * {@code src/test/resources/dev/neuron4j/neff/NeffFileFuzzTestInputs/read/}: emulator NEFFs, hostile ones and
- * every input that once failed. To fuzz (README, "Reliability"):
- * {@code JAZZER_FUZZ=1 mvn test -Dtest='NeffFileFuzzTest#read' -Djazzer.hooks=true
+ * every input that once failed. To fuzz (docs/reliability.md):
+ * {@code JAZZER_FUZZ=1 mvn test -pl core -Dnative.skip=true -Dtest='NeffFileFuzzTest#read' -Djazzer.hooks=true
  * -Djunit.jupiter.execution.timeout.default=15m} (10 minutes); findings
  * land in the inputs directory as {@code crash-*} files, which stay there as regression inputs once fixed.
  */

@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds and loads the native libraries behind {@link TorchScriptModel}: libtorch (from the JavaCPP PyTorch
- * jars, which are an <em>optional</em> dependency of neuron4j) and, optionally, the torch-neuronx plugin
+ * jars, which the {@code neuron4j-torch} artifact brings) and, optionally, the torch-neuronx plugin
  * {@code libtorchneuron.so}.
  *
  * <p>{@link TorchScriptModel#load} calls {@link #load()} itself; call it directly only to fail early or to
  * time the first-use extraction (JavaCPP unpacks about 445 MB of natives to {@code ~/.javacpp/cache}, or to
- * {@code -Dorg.bytedeco.javacpp.cachedir=DIR}, on the first run; see the README).
+ * {@code -Dorg.bytedeco.javacpp.cachedir=DIR}, on the first run; see docs/torchscript.md).
  *
  * <p>The plugin is loaded right after libtorch, once per JVM, from the file named by the system property
  * {@value #NEURON_LIBRARY_PROPERTY}, else by the environment variable {@value #NEURON_LIBRARY_ENV}. Without
