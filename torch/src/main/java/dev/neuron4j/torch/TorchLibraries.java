@@ -39,7 +39,7 @@ public final class TorchLibraries {
     static final String DEPENDENCY_HINT = "add org.bytedeco:pytorch:" + expectedPyTorchVersion()
             + " and org.bytedeco:pytorch:" + expectedPyTorchVersion() + ":linux-x86_64 (classifier), plus "
             + "org.bytedeco:openblas:" + buildProperty("openblas.version") + ":linux-x86_64, to the classpath; "
-            + "neuron4j declares them optional (see the README, section \"TorchScript models\")";
+            + "dev.neuron4j:neuron4j-torch brings them (see docs/torchscript.md)";
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchLibraries.class);
     private static final String PROBE_CLASS = "org.bytedeco.pytorch.global.torch";
@@ -178,8 +178,8 @@ public final class TorchLibraries {
                     + " (org.bytedeco:pytorch:" + pyTorchVersion() + ", C++11 ABI); libtorchneuron.so must come "
                     + "from the torch-neuronx build for exactly that torch version and ABI (an undefined "
                     + "symbol usually means a version or ABI mismatch). torch-neuronx for torch 2.7 pairs "
-                    + "with org.bytedeco:pytorch:2.7.1-1.5.12 (neuron4j's -Ptorch-2.7 build); see the README's "
-                    + "compatibility table.", e);
+                    + "with org.bytedeco:pytorch:2.7.1-1.5.12 (neuron4j's -Ptorch-2.7 build); see the versions "
+                    + "table in docs/torchscript.md.", e);
         }
         LOG.info("Loaded torch-neuronx library {} (from {})", file, source);
         return file;
