@@ -135,6 +135,24 @@ class NeuronRuntimeTest {
     }
 
     @Test
+    void closeWarnsOfWhatTheUserLeftOpenNotOfTheTensorsABindingAllocatedForItself() {
+        TestRuntime.assumeEmulator();
+        String log = TestRuntime.captureStderr(() -> {
+            NeuronRuntime runtime = TestRuntime.open();
+            NeffModel model = runtime.load(TestRuntime.addNeff(4, 0), "leftover.neff", Placement.auto());
+            Tensor a = model.allocateTensor("a");
+            Binding binding = model.bind().input("a", a).name("kept").build(); // allocates b and c itself
+            Tensor b = binding.input("b");
+            runtime.close();
+            assertTrue(b.isClosed());
+        });
+        String warn = log.lines().filter(l -> l.contains("Closing the Neuron runtime")).findFirst().orElse(log);
+        // The model, its binding (after it), then the caller's tensor; not the binding's own 'b' and 'c'.
+        assertTrue(warn.contains("with 3 object(s) still open; freeing them: [model 'leftover.neff', binding 'kept',"
+                + " tensor 'a']"), warn);
+    }
+
+    @Test
     void optionsAreAppliedWithSetenvAndRestoredAtClose() {
         TestRuntime.assumeEmulator();
         assertNull(Posix.getenvString("NEURON4J_EMU_CORES"));
