@@ -1,6 +1,7 @@
 package dev.neuron4j;
 
 import dev.neuron4j.internal.Children;
+import dev.neuron4j.internal.LibraryNotFoundException;
 import dev.neuron4j.internal.NativeLibrary;
 import dev.neuron4j.internal.NativeResource;
 import dev.neuron4j.internal.Posix;
@@ -119,7 +120,7 @@ public final class NeuronRuntime implements AutoCloseable {
                         + current.openedAt + "); libnrt allows one runtime per process: close it first");
             }
             RuntimeKind wanted = options.kind() != null ? options.kind() : RuntimeKind.configured();
-            String library = NativeLibrary.load(options.libraryDirectory());
+            String library = loadLibrary(options.libraryDirectory());
             Posix.load();
             Map<String, String> saved = applyEnvironment(options.environment());
             boolean opened = false;
@@ -149,6 +150,15 @@ public final class NeuronRuntime implements AutoCloseable {
                     restoreEnvironment(saved);
                 }
             }
+        }
+    }
+
+    /** Loads libnrt; reports a missing one as the API's {@link NrtLibraryNotFoundException}, same message. */
+    private static String loadLibrary(Path firstDirectory) {
+        try {
+            return NativeLibrary.load(firstDirectory);
+        } catch (LibraryNotFoundException e) {
+            throw new NrtLibraryNotFoundException(e.getMessage());
         }
     }
 
