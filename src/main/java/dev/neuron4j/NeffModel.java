@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
@@ -91,8 +92,10 @@ public final class NeffModel implements Model {
             } finally {
                 Posix.close(fd);
             }
+            Path absolute = file.toAbsolutePath();
             try {
-                return loadBytes(runtime, map, size, name, placement);
+                return loadBytes(runtime, map, size, name, placement, absolute.toString(),
+                        () -> RefusedNeff.reason(absolute));
             } finally {
                 Posix.munmap(map, size);
             }
@@ -110,9 +113,10 @@ public final class NeffModel implements Model {
         }
         runtime.acquire();
         try {
+            Supplier<String> reason = () -> RefusedNeff.reason(neff);
             if (neff.isDirect()) {
                 try (BytePointer p = new BytePointer(neff)) {
-                    return loadBytes(runtime, p, neff.remaining(), name, placement);
+                    return loadBytes(runtime, p, neff.remaining(), name, placement, name, reason);
                 }
             }
             byte[] bytes;
@@ -127,18 +131,27 @@ public final class NeffModel implements Model {
             }
             try (BytePointer p = new BytePointer(neff.remaining())) {
                 p.put(bytes, offset, neff.remaining());
-                return loadBytes(runtime, p, neff.remaining(), name, placement);
+                return loadBytes(runtime, p, neff.remaining(), name, placement, name, reason);
             }
         } finally {
             runtime.release();
         }
     }
 
+    /**
+     * Loads NEFF bytes.
+     *
+     * @param shownAs how a failed nrt_load names the NEFF: the file's absolute path, or the model's name
+     * @param reason on a failed nrt_load that blames the NEFF only: why the Java reader refuses it, or ""
+     */
     private static NeffModel loadBytes(NeuronRuntime runtime, Pointer bytes, long size, String name,
-            Placement placement) {
+            Placement placement, String shownAs, Supplier<String> reason) {
         nrt_model_t handle = new nrt_model_t();
-        NeuronException.check("nrt_load", nrt.nrt_load(bytes, size, placement.coreIndex(), -1, handle),
-                "model '" + name + "' (" + size + " bytes) on " + placement);
+        int status = nrt.nrt_load(bytes, size, placement.coreIndex(), -1, handle);
+        if (status != 0) {
+            throw new NeuronException("nrt_load", status, "model '" + shownAs + "' (" + size + " bytes) on "
+                    + placement + (RefusedNeff.blamesTheNeff(status) ? reason.get() : ""));
+        }
         int core;
         List<TensorSpec> in = new ArrayList<>();
         List<TensorSpec> outSpecs = new ArrayList<>();

@@ -341,7 +341,9 @@ public final class NeuronRuntime implements AutoCloseable {
      * @param placement the core, or {@link Placement#auto()}
      * @return the model, named after the file
      * @throws IOException if the file cannot be opened or mapped
-     * @throws NeuronException if {@code nrt_load} fails
+     * @throws NeuronException if {@code nrt_load} fails; the message names the file by its absolute path and,
+     *     when libnrt refused the NEFF itself ({@link NrtStatus#INVALID}, {@link NrtStatus#UNSUPPORTED_NEFF_VERSION})
+     *     and neuron4j's own NEFF reader can tell, says why, e.g. {@code NEFF header_size is 2048, expected 1024}
      * @throws IllegalArgumentException if the placement names a core that is not visible
      */
     public NeffModel load(Path neff, Placement placement) throws IOException {
@@ -355,6 +357,7 @@ public final class NeuronRuntime implements AutoCloseable {
      * @param name the model's name, for messages
      * @param placement the core, or {@link Placement#auto()}
      * @return the model
+     * @throws NeuronException if {@code nrt_load} fails (the message says why the NEFF was refused, as for a file)
      */
     public NeffModel load(byte[] neff, String name, Placement placement) {
         return NeffModel.load(this, ByteBuffer.wrap(neff), name, placement);
@@ -368,6 +371,7 @@ public final class NeuronRuntime implements AutoCloseable {
      * @param name the model's name, for messages
      * @param placement the core, or {@link Placement#auto()}
      * @return the model
+     * @throws NeuronException if {@code nrt_load} fails (the message says why the NEFF was refused, as for a file)
      */
     public NeffModel load(ByteBuffer neff, String name, Placement placement) {
         return NeffModel.load(this, neff, name, placement);

@@ -118,7 +118,7 @@ class NeffModelTest {
         NeuronException e = assertThrows(NeuronException.class, () -> runtime.load(bad, Placement.auto()));
         assertEquals(NrtStatus.INVALID, e.status());
         assertEquals(2, e.statusCode());
-        assertTrue(e.getMessage().contains("model 'garbage.neff'"), e.getMessage());
+        assertTrue(e.getMessage().contains("model '" + bad.toAbsolutePath() + "'"), e.getMessage());
     }
 
     @Test
