@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 
 /** The ownership tree of {@link NativeResource}: adoption, close order, forgetting, reports; no native code. */
 class ChildrenTest {
+    /** What was freed, in order (JUnit makes a new instance, so a new tree, per test). */
+    private final List<String> log = new ArrayList<>();
+    private final Root root = new Root(log);
+
     /** Records its free (and what the parent's close reported) into a shared log. */
     private abstract static class Recorded extends NativeResource {
         final List<String> log;
@@ -78,8 +82,6 @@ class ChildrenTest {
 
     @Test
     void aCloseClosesTheChildrenKindByKindInTheDeclaredOrderThenFreesItself() {
-        List<String> log = new ArrayList<>();
-        Root root = new Root(log);
         // Created tensor first, model second: the declared order (models, then tensors) wins.
         new Tensor("t1", root, log);
         Model m = new Model("m", root, log);
@@ -97,8 +99,6 @@ class ChildrenTest {
 
     @Test
     void everyChildIsQuiescedBeforeTheFirstOneIsFreed() {
-        List<String> log = new ArrayList<>();
-        Root root = new Root(log);
         Tensor a = new Tensor("a", root, log);
         Tensor b = new Tensor("b", root, log);
         a.sibling = b;
@@ -110,8 +110,6 @@ class ChildrenTest {
 
     @Test
     void aChildClosedOnItsOwnIsForgottenAndNotFreedAgain() {
-        List<String> log = new ArrayList<>();
-        Root root = new Root(log);
         Tensor t = new Tensor("t", root, log);
         Tensor kept = new Tensor("kept", root, log);
         assertTrue(t.close());
@@ -123,8 +121,6 @@ class ChildrenTest {
 
     @Test
     void theReportNamesWhatIsOpenBelowButNotParts() {
-        List<String> log = new ArrayList<>();
-        Root root = new Root(log);
         Model m = new Model("m", root, log);
         Binding b = new Binding("b", m, log);
         new Tensor("part", b, log);
@@ -139,8 +135,6 @@ class ChildrenTest {
 
     @Test
     void aPinnedChildRefusesAUserCloseButNotItsParents() {
-        List<String> log = new ArrayList<>();
-        Root root = new Root(log);
         Tensor t = new Tensor("t", root, log);
         t.pin();
         assertThrows(IllegalStateException.class, t::close);
@@ -151,8 +145,6 @@ class ChildrenTest {
 
     @Test
     void aChildThatFailsToCloseStopsNeitherItsSiblingsNorItsParent() {
-        List<String> log = new ArrayList<>();
-        Root root = new Root(log);
         Model m = new Model("m", root, log);
         m.failure = new IllegalStateException("unload failed");
         new Tensor("t", root, log);
@@ -165,8 +157,6 @@ class ChildrenTest {
 
     @Test
     void aParentAdoptsOnlyTheKindsItDeclares() {
-        List<String> log = new ArrayList<>();
-        Root root = new Root(log);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Binding("b", root, log));
         assertTrue(e.getMessage().contains("root 'root' does not adopt a Binding"), e.getMessage());
         IllegalArgumentException leaf = assertThrows(IllegalArgumentException.class,
