@@ -1,5 +1,6 @@
 package dev.neuron4j;
 
+import dev.neuron4j.internal.Children;
 import dev.neuron4j.internal.NativeResource;
 import dev.neuron4j.nrt.global.nrt;
 import dev.neuron4j.nrt.nrt_model_t;
@@ -304,9 +305,8 @@ public final class Binding implements AutoCloseable {
         public Binding build() {
             NativeResource modelResource = model.resource();
             String bindingName = name != null ? name : model.name() + "#" + COUNTER.incrementAndGet();
-            NeuronRuntime runtime = model.runtime();
             modelResource.acquire();
-            BindingResource r = new BindingResource(runtime, modelResource, bindingName);
+            BindingResource r = new BindingResource(modelResource, bindingName);
             boolean ok = false;
             try {
                 NeuronException.check("nrt_allocate_tensor_set", nrt.nrt_allocate_tensor_set(r.inSet),
@@ -317,8 +317,6 @@ public final class Binding implements AutoCloseable {
                 r.outAllocated = true;
                 Map<String, Tensor> in = fill(r, model.inputs(), r.inSet, bindingName);
                 Map<String, Tensor> out = fill(r, model.outputs(), r.outSet, bindingName);
-                runtime.bindings.add(r);
-                ((NeffModel.ModelResource) modelResource).bindings.add(r);
                 ok = true;
                 return new Binding(model, r, in, out);
             } finally {
@@ -335,9 +333,7 @@ public final class Binding implements AutoCloseable {
             for (TensorSpec s : specs) {
                 Tensor t = given.get(s.name());
                 if (t == null) {
-                    t = model.runtime().allocateTensor(s.name(), s.byteSize(), model.core());
-                    t.resource().ownedByBinding = true;
-                    r.owned.add(t.resource());
+                    t = model.runtime().allocateTensor(r, s.name(), s.byteSize(), model.core()); // r adopts it
                     t.resource().pin(); // only the binding frees it (no cleaner WARN, no user close)
                 } else {
                     t.resource().pin();
@@ -356,21 +352,19 @@ public final class Binding implements AutoCloseable {
         }
     }
 
-    /** The two tensor sets; holds the allocated and pinned tensors. */
+    /**
+     * The two tensor sets; adopts the tensors it allocated (parts of it, freed by its close before the sets are
+     * destroyed) and pins the caller tensors.
+     */
     static final class BindingResource extends NativeResource {
-        final NeuronRuntime runtime;
-        final NativeResource model;
         final nrt_tensor_set_t inSet = new nrt_tensor_set_t();
         final nrt_tensor_set_t outSet = new nrt_tensor_set_t();
-        final List<Tensor.TensorResource> owned = new ArrayList<>();
         final List<Tensor.TensorResource> pinned = new ArrayList<>();
         boolean inAllocated;
         boolean outAllocated;
 
-        BindingResource(NeuronRuntime runtime, NativeResource model, String name) {
-            super("Binding", name);
-            this.runtime = runtime;
-            this.model = model;
+        BindingResource(NativeResource model, String name) {
+            super("Binding", name, model, Children.parts(Tensor.TensorResource.class));
         }
 
         @Override
@@ -378,17 +372,12 @@ public final class Binding implements AutoCloseable {
             for (Tensor.TensorResource t : pinned) {
                 t.unpin();
             }
-            for (Tensor.TensorResource t : owned) {
-                t.closeForced();
-            }
             if (inAllocated) {
                 nrt.nrt_destroy_tensor_set(inSet);
             }
             if (outAllocated) {
                 nrt.nrt_destroy_tensor_set(outSet);
             }
-            runtime.bindings.remove(this);
-            ((NeffModel.ModelResource) model).bindings.remove(this);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.neuron4j;
 
+import dev.neuron4j.internal.Children;
 import dev.neuron4j.internal.NativeResource;
 import dev.neuron4j.internal.Posix;
 import dev.neuron4j.nrt.global.nrt;
@@ -17,9 +18,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
@@ -35,8 +35,9 @@ import org.bytedeco.javacpp.SizeTPointer;
  * {@link #bind()}) or, for scripts, {@link #run}.
  *
  * <h2>Lifecycle</h2>
- * {@link #close()} waits for executions in progress, unloads the model, then closes its bindings (freeing
- * the tensors they allocated). Executions that start after close began throw {@link IllegalStateException}.
+ * {@link #close()} closes its bindings (waiting for their executions in progress, freeing the tensors they
+ * allocated), then unloads the model. Executions that start after close began throw
+ * {@link IllegalStateException}.
  * Idempotent; an unreachable unclosed model is unloaded by a cleaner with a WARN.
  *
  * <h2>Thread safety</h2>
@@ -91,8 +92,10 @@ public final class NeffModel implements Model {
             } finally {
                 Posix.close(fd);
             }
+            Path absolute = file.toAbsolutePath();
             try {
-                return loadBytes(runtime, map, size, name, placement);
+                return loadBytes(runtime, map, size, name, placement, absolute.toString(),
+                        () -> RefusedNeff.reason(absolute));
             } finally {
                 Posix.munmap(map, size);
             }
@@ -110,9 +113,10 @@ public final class NeffModel implements Model {
         }
         runtime.acquire();
         try {
+            Supplier<String> reason = () -> RefusedNeff.reason(neff);
             if (neff.isDirect()) {
                 try (BytePointer p = new BytePointer(neff)) {
-                    return loadBytes(runtime, p, neff.remaining(), name, placement);
+                    return loadBytes(runtime, p, neff.remaining(), name, placement, name, reason);
                 }
             }
             byte[] bytes;
@@ -127,36 +131,44 @@ public final class NeffModel implements Model {
             }
             try (BytePointer p = new BytePointer(neff.remaining())) {
                 p.put(bytes, offset, neff.remaining());
-                return loadBytes(runtime, p, neff.remaining(), name, placement);
+                return loadBytes(runtime, p, neff.remaining(), name, placement, name, reason);
             }
         } finally {
             runtime.release();
         }
     }
 
+    /**
+     * Loads NEFF bytes.
+     *
+     * @param shownAs how a failed nrt_load names the NEFF: the file's absolute path, or the model's name
+     * @param reason on a failed nrt_load that blames the NEFF only: why the Java reader refuses it, or ""
+     */
     private static NeffModel loadBytes(NeuronRuntime runtime, Pointer bytes, long size, String name,
-            Placement placement) {
+            Placement placement, String shownAs, Supplier<String> reason) {
         nrt_model_t handle = new nrt_model_t();
-        NeuronException.check("nrt_load", nrt.nrt_load(bytes, size, placement.coreIndex(), -1, handle),
-                "model '" + name + "' (" + size + " bytes) on " + placement);
-        ModelResource resource = new ModelResource(runtime, name, handle);
+        int status = nrt.nrt_load(bytes, size, placement.coreIndex(), -1, handle);
+        if (status != 0) {
+            throw new NeuronException("nrt_load", status, "model '" + shownAs + "' (" + size + " bytes) on "
+                    + placement + (RefusedNeff.blamesTheNeff(status) ? reason.get() : ""));
+        }
+        int core;
+        List<TensorSpec> in = new ArrayList<>();
+        List<TensorSpec> outSpecs = new ArrayList<>();
         try {
-            int core;
             try (nrt_model_info_t info = new nrt_model_info_t(); SizeTPointer out = new SizeTPointer(1)) {
                 NeuronException.check("nrt_get_model_info", nrt.nrt_get_model_info(handle, info,
                         Loader.sizeof(nrt_model_info_t.class), out), "model '" + name + "'");
                 core = info.vnc();
             }
-            List<TensorSpec> in = new ArrayList<>();
-            List<TensorSpec> outSpecs = new ArrayList<>();
             readSpecs(handle, name, runtime.usesLegacyDtypes(), in, outSpecs);
-            runtime.models.add(resource);
-            return new NeffModel(runtime, resource, name, core, Collections.unmodifiableList(in),
-                    Collections.unmodifiableList(outSpecs));
         } catch (RuntimeException e) {
             nrt.nrt_unload(handle);
             throw e;
         }
+        ModelResource resource = new ModelResource(runtime.resource(), name, handle);
+        return new NeffModel(runtime, resource, name, core, Collections.unmodifiableList(in),
+                Collections.unmodifiableList(outSpecs));
     }
 
     private static void readSpecs(nrt_model_t handle, String name, boolean legacy, List<TensorSpec> in,
@@ -319,7 +331,7 @@ public final class NeffModel implements Model {
         return resource.isClosed();
     }
 
-    /** Waits for executions in progress, unloads the model and closes its bindings. Idempotent. */
+    /** Closes its bindings (waiting for executions in progress), then unloads the model. Idempotent. */
     @Override
     public void close() {
         resource.close();
@@ -343,31 +355,19 @@ public final class NeffModel implements Model {
         return "model '" + name + "' on core " + core;
     }
 
-    /** The loaded model; unload, then its bindings. */
+    /** The loaded model; adopts its bindings, which its close closes before {@code nrt_unload}. */
     static final class ModelResource extends NativeResource {
-        final NeuronRuntime runtime;
         final nrt_model_t handle;
-        final Set<NativeResource> bindings = ConcurrentHashMap.newKeySet();
 
-        ModelResource(NeuronRuntime runtime, String name, nrt_model_t handle) {
-            super("Model", name);
-            this.runtime = runtime;
+        ModelResource(NativeResource runtime, String name, nrt_model_t handle) {
+            super("Model", name, runtime, Children.closedInOrder(Binding.BindingResource.class));
             this.handle = handle;
         }
 
         @Override
         protected void free() {
-            // Binding.execute guards only its binding: stop and drain every binding before the handle dies.
-            for (NativeResource b : bindings) {
-                b.quiesce();
-            }
+            // Binding.execute guards only its binding: the bindings were stopped, drained and closed before this.
             int status = nrt.nrt_unload(handle);
-            runtime.models.remove(this);
-            if (!runtime.closing) {
-                for (NativeResource b : List.copyOf(bindings)) {
-                    b.closeForced();
-                }
-            }
             if (status != 0) {
                 org.slf4j.LoggerFactory.getLogger(NeffModel.class).warn("nrt_unload of model '{}' returned {} ({})",
                         name(), NrtStatus.of(status).nativeName(), status);

@@ -1,5 +1,7 @@
 package dev.neuron4j;
 
+import dev.neuron4j.internal.Children;
+import dev.neuron4j.internal.LibraryNotFoundException;
 import dev.neuron4j.internal.NativeLibrary;
 import dev.neuron4j.internal.NativeResource;
 import dev.neuron4j.internal.Posix;
@@ -10,13 +12,10 @@ import dev.neuron4j.nrt.nrt_vnc_memory_stats_t;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.slf4j.Logger;
@@ -53,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * {@link RuntimeOptions}).
  *
  * <h2>Closing</h2>
- * {@link #close()} waits for in-flight loads and allocations, then frees whatever is still open, in the order
- * libnrt requires: unload models (each waits for its running executions), free tensors, destroy tensor sets,
- * then {@code nrt_close}. What was left open is logged at WARN. Every object of this runtime is unusable
+ * {@link #close()} waits for in-flight loads and allocations, then frees whatever is still open: each model
+ * closes its bindings (waiting for their running executions; their tensor sets are destroyed and the tensors
+ * they allocated freed), then is unloaded; then the remaining tensors are freed; then {@code nrt_close}. What
+ * was left open is logged at WARN. Every object of this runtime is unusable
  * afterwards ({@link IllegalStateException}). {@code close()} is idempotent. A runtime that is never closed
  * stays open until the JVM exits (no shutdown hook: it could free objects other threads still use).
  *
@@ -78,11 +78,6 @@ public final class NeuronRuntime implements AutoCloseable {
     private final int totalCores;
     private final int visibleCores;
     private final String openedAt;
-
-    final Set<NativeResource> models = ConcurrentHashMap.newKeySet();
-    final Set<NativeResource> tensors = ConcurrentHashMap.newKeySet();
-    final Set<NativeResource> bindings = ConcurrentHashMap.newKeySet();
-    volatile boolean closing;
 
     private NeuronRuntime(String library, RuntimeVersion version, boolean emulated, InstanceFamily family,
             int totalCores, int visibleCores, Map<String, String> savedEnv, String openedAt) {
@@ -125,7 +120,7 @@ public final class NeuronRuntime implements AutoCloseable {
                         + current.openedAt + "); libnrt allows one runtime per process: close it first");
             }
             RuntimeKind wanted = options.kind() != null ? options.kind() : RuntimeKind.configured();
-            String library = NativeLibrary.load(options.libraryDirectory());
+            String library = loadLibrary(options.libraryDirectory());
             Posix.load();
             Map<String, String> saved = applyEnvironment(options.environment());
             boolean opened = false;
@@ -155,6 +150,15 @@ public final class NeuronRuntime implements AutoCloseable {
                     restoreEnvironment(saved);
                 }
             }
+        }
+    }
+
+    /** Loads libnrt; reports a missing one as the API's {@link NrtLibraryNotFoundException}, same message. */
+    private static String loadLibrary(Path firstDirectory) {
+        try {
+            return NativeLibrary.load(firstDirectory);
+        } catch (LibraryNotFoundException e) {
+            throw new NrtLibraryNotFoundException(e.getMessage());
         }
     }
 
@@ -337,7 +341,9 @@ public final class NeuronRuntime implements AutoCloseable {
      * @param placement the core, or {@link Placement#auto()}
      * @return the model, named after the file
      * @throws IOException if the file cannot be opened or mapped
-     * @throws NeuronException if {@code nrt_load} fails
+     * @throws NeuronException if {@code nrt_load} fails; the message names the file by its absolute path and,
+     *     when libnrt refused the NEFF itself ({@link NrtStatus#INVALID}, {@link NrtStatus#UNSUPPORTED_NEFF_VERSION})
+     *     and neuron4j's own NEFF reader can tell, says why, e.g. {@code NEFF header_size is 2048, expected 1024}
      * @throws IllegalArgumentException if the placement names a core that is not visible
      */
     public NeffModel load(Path neff, Placement placement) throws IOException {
@@ -351,6 +357,7 @@ public final class NeuronRuntime implements AutoCloseable {
      * @param name the model's name, for messages
      * @param placement the core, or {@link Placement#auto()}
      * @return the model
+     * @throws NeuronException if {@code nrt_load} fails (the message says why the NEFF was refused, as for a file)
      */
     public NeffModel load(byte[] neff, String name, Placement placement) {
         return NeffModel.load(this, ByteBuffer.wrap(neff), name, placement);
@@ -364,6 +371,7 @@ public final class NeuronRuntime implements AutoCloseable {
      * @param name the model's name, for messages
      * @param placement the core, or {@link Placement#auto()}
      * @return the model
+     * @throws NeuronException if {@code nrt_load} fails (the message says why the NEFF was refused, as for a file)
      */
     public NeffModel load(ByteBuffer neff, String name, Placement placement) {
         return NeffModel.load(this, neff, name, placement);
@@ -404,8 +412,7 @@ public final class NeuronRuntime implements AutoCloseable {
      * @throws NeuronException if the allocation fails (e.g. {@link NrtStatus#RESOURCE})
      */
     public Tensor allocateTensor(String name, long byteSize, int core) {
-        checkCore(core);
-        return Tensor.allocate(this, name, byteSize, core);
+        return allocateTensor(resource, name, byteSize, core);
     }
 
     /**
@@ -453,6 +460,12 @@ public final class NeuronRuntime implements AutoCloseable {
         return resource;
     }
 
+    /** {@link #allocateTensor(String, long, int)}, adopted by {@code owner} (this runtime or a binding). */
+    Tensor allocateTensor(NativeResource owner, String name, long byteSize, int core) {
+        checkCore(core);
+        return Tensor.allocate(this, owner, name, byteSize, core);
+    }
+
     void checkCore(int core) {
         resource.ensureOpen();
         if (core < 0 || core >= visibleCores) {
@@ -465,52 +478,37 @@ public final class NeuronRuntime implements AutoCloseable {
         return version.usesLegacyDtypes();
     }
 
-    /** The runtime's native state; frees children in libnrt's order. */
+    /**
+     * The runtime's native state, the root of the ownership tree: its close closes the models (each first
+     * closing its bindings, then unloading), then the tensors left, then calls {@code nrt_close}.
+     */
     private static final class RuntimeResource extends NativeResource {
         private final NeuronRuntime runtime;
         private final Map<String, String> savedEnv;
 
         RuntimeResource(NeuronRuntime runtime, Map<String, String> savedEnv) {
-            super("NeuronRuntime", "libnrt");
+            super("NeuronRuntime", "libnrt", null,
+                    Children.closedInOrder(NeffModel.ModelResource.class, Tensor.TensorResource.class));
             this.runtime = runtime;
             this.savedEnv = savedEnv;
         }
 
         @Override
+        protected void closing(List<String> open) {
+            if (!open.isEmpty()) {
+                LOG.warn("Closing the Neuron runtime with {} object(s) still open; freeing them: {}", open.size(),
+                        open);
+            }
+        }
+
+        @Override
         protected void free() {
-            NeuronRuntime rt = runtime;
-            rt.closing = true;
             try {
-                List<String> left = new ArrayList<>();
-                for (NativeResource r : rt.models) {
-                    left.add(r.describe());
-                }
-                for (NativeResource r : rt.bindings) {
-                    left.add(r.describe());
-                }
-                for (NativeResource r : rt.tensors) {
-                    if (!(r instanceof Tensor.TensorResource) || !((Tensor.TensorResource) r).ownedByBinding) {
-                        left.add(r.describe());
-                    }
-                }
-                if (!left.isEmpty()) {
-                    LOG.warn("Closing the Neuron runtime with {} object(s) still open; freeing them: {}",
-                            left.size(), left);
-                }
-                for (NativeResource r : List.copyOf(rt.models)) {
-                    r.closeForced();
-                }
-                for (NativeResource r : List.copyOf(rt.tensors)) {
-                    r.closeForced();
-                }
-                for (NativeResource r : List.copyOf(rt.bindings)) {
-                    r.closeForced();
-                }
                 nrt.nrt_close();
             } finally {
                 synchronized (OPEN_LOCK) {
                     restoreEnvironment(savedEnv);
-                    if (current == rt) {
+                    if (current == runtime) {
                         current = null;
                     }
                 }

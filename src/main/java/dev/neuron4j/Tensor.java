@@ -1,5 +1,6 @@
 package dev.neuron4j;
 
+import dev.neuron4j.internal.Children;
 import dev.neuron4j.internal.NativeResource;
 import dev.neuron4j.nrt.global.nrt;
 import dev.neuron4j.nrt.nrt_tensor_t;
@@ -51,7 +52,8 @@ public final class Tensor implements AutoCloseable {
         NativeResource.CLEANER.register(this, resource::clean);
     }
 
-    static Tensor allocate(NeuronRuntime runtime, String name, long byteSize, int core) {
+    /** Allocates a device tensor adopted by {@code owner} (the runtime, or the binding that needs it). */
+    static Tensor allocate(NeuronRuntime runtime, NativeResource owner, String name, long byteSize, int core) {
         Objects.requireNonNull(name, "name");
         if (byteSize <= 0) {
             throw new IllegalArgumentException("Tensor '" + name + "': size must be > 0, got " + byteSize);
@@ -61,8 +63,7 @@ public final class Tensor implements AutoCloseable {
             nrt_tensor_t handle = new nrt_tensor_t();
             NeuronException.check("nrt_tensor_allocate", nrt.nrt_tensor_allocate(nrt.NRT_TENSOR_PLACEMENT_DEVICE,
                     core, byteSize, name, handle), "tensor '" + name + "' (" + byteSize + " bytes) on core " + core);
-            TensorResource r = new TensorResource(runtime, name, handle, null, null);
-            runtime.tensors.add(r);
+            TensorResource r = new TensorResource(owner, runtime, name, handle, null, null);
             return new Tensor(r, name, byteSize, core, null);
         } finally {
             runtime.release();
@@ -103,8 +104,7 @@ public final class Tensor implements AutoCloseable {
                 throw new NeuronException("nrt_tensor_attach_buffer", status, "tensor '" + name + "' (" + size
                         + " bytes)");
             }
-            TensorResource r = new TensorResource(runtime, name, handle, region, memory);
-            runtime.tensors.add(r);
+            TensorResource r = new TensorResource(runtime.resource(), runtime, name, handle, region, memory);
             return new Tensor(r, name, size, -1, region);
         } finally {
             runtime.release();
@@ -288,8 +288,8 @@ public final class Tensor implements AutoCloseable {
                 region = view.duplicate().position((int) offset).limit((int) (offset + size)).slice()
                         .order(ByteOrder.nativeOrder());
             }
-            TensorResource r = new TensorResource(runtime, sliceName, handle, region, resource.memory);
-            runtime.tensors.add(r);
+            TensorResource r = new TensorResource(runtime.resource(), runtime, sliceName, handle, region,
+                    resource.memory);
             return new Tensor(r, sliceName, size, core, region);
         } finally {
             resource.release();
@@ -362,18 +362,17 @@ public final class Tensor implements AutoCloseable {
         return resource.handle;
     }
 
-    /** The native tensor; keeps a wrapped buffer reachable until freed. */
+    /** The native tensor, a leaf of the ownership tree; keeps a wrapped buffer reachable until freed. */
     static final class TensorResource extends NativeResource {
         final NeuronRuntime runtime;
         final nrt_tensor_t handle;
         @SuppressWarnings("unused") // keeps the caller's buffer reachable while libnrt uses it
         private ByteBuffer buffer;
         BytePointer memory;
-        volatile boolean ownedByBinding;
 
-        TensorResource(NeuronRuntime runtime, String name, nrt_tensor_t handle, ByteBuffer buffer,
-                BytePointer memory) {
-            super("Tensor", name);
+        TensorResource(NativeResource owner, NeuronRuntime runtime, String name, nrt_tensor_t handle,
+                ByteBuffer buffer, BytePointer memory) {
+            super("Tensor", name, owner, Children.NONE);
             this.runtime = runtime;
             this.handle = handle;
             this.buffer = buffer;
@@ -390,7 +389,6 @@ public final class Tensor implements AutoCloseable {
             nrt.nrt_tensor_free(handle);
             buffer = null;
             memory = null;
-            runtime.tensors.remove(this);
         }
     }
 }

@@ -135,6 +135,28 @@ class NeuronRuntimeTest {
     }
 
     @Test
+    void closeWarnsOfWhatTheUserLeftOpenNotOfTheTensorsABindingAllocatedForItself() {
+        TestRuntime.assumeEmulator();
+        String warning = warningOfClose(runtime -> {
+            NeffModel model = runtime.load(TestRuntime.addNeff(4, 0), "left.neff", Placement.auto());
+            model.bind().input("a", model.allocateTensor("a")).name("kept").build(); // allocates b and c itself
+        });
+        // The model, its binding (after it), then the caller's tensor; not the binding's own 'b' and 'c'.
+        assertTrue(warning.endsWith("with 3 object(s) still open; freeing them: [model 'left.neff', binding 'kept',"
+                + " tensor 'a']"), warning);
+    }
+
+    /** Opens a runtime, lets {@code leaveOpen} use it, closes it: {@return the WARN line of the close} */
+    private static String warningOfClose(java.util.function.Consumer<NeuronRuntime> leaveOpen) {
+        String log = TestRuntime.captureStderr(() -> {
+            try (NeuronRuntime runtime = TestRuntime.open()) {
+                leaveOpen.accept(runtime);
+            }
+        });
+        return log.lines().filter(l -> l.contains("Closing the Neuron runtime")).findFirst().orElse(log);
+    }
+
+    @Test
     void optionsAreAppliedWithSetenvAndRestoredAtClose() {
         TestRuntime.assumeEmulator();
         assertNull(Posix.getenvString("NEURON4J_EMU_CORES"));

@@ -1,6 +1,5 @@
 package dev.neuron4j.internal;
 
-import dev.neuron4j.NrtLibraryNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the system loader path ({@code LD_LIBRARY_PATH}, the {@code ld.so} cache).
  * </ol>
  *
- * <p>The first {@code libnrt.so.1} that loads wins; the file is logged at INFO. If none loads, an
- * {@link NrtLibraryNotFoundException} lists every place searched.
+ * <p>The first {@code libnrt.so.1} that loads wins; the file is logged at INFO. If none loads, a
+ * {@link LibraryNotFoundException} lists every place searched.
  */
 public final class NativeLibrary {
     /** System property naming the directory that holds {@code libnrt.so.1}. */
@@ -50,7 +49,7 @@ public final class NativeLibrary {
      * Loads libnrt (once per JVM) and the JNI library of {@code dev.neuron4j.nrt}.
      *
      * @return the libnrt file that was loaded
-     * @throws NrtLibraryNotFoundException if no loadable libnrt was found
+     * @throws LibraryNotFoundException if no loadable libnrt was found
      * @throws IllegalStateException if libnrt loaded but the JNI bindings did not
      */
     public static synchronized String load() {
@@ -63,7 +62,7 @@ public final class NativeLibrary {
      *
      * @param firstDirectory a directory to search first, or null
      * @return the libnrt file that was loaded (by this call or an earlier one)
-     * @throws NrtLibraryNotFoundException if no loadable libnrt was found
+     * @throws LibraryNotFoundException if no loadable libnrt was found
      * @throws IllegalStateException if libnrt loaded but the JNI bindings did not
      */
     public static synchronized String load(Path firstDirectory) {
@@ -91,7 +90,7 @@ public final class NativeLibrary {
      * Loads the bindings of the emulator-only test hooks ({@code dev.neuron4j.nrt.global.nrt_emu}), after
      * {@link #load()}. Only call this when the emulator is the selected libnrt: the real one lacks them.
      *
-     * @throws NrtLibraryNotFoundException if no loadable libnrt was found
+     * @throws LibraryNotFoundException if no loadable libnrt was found
      * @throws IllegalStateException if the loaded libnrt has no emulator hooks
      */
     public static synchronized void loadEmulatorHooks() {
@@ -201,7 +200,7 @@ public final class NativeLibrary {
         if (file != null) {
             return file;
         }
-        throw new NrtLibraryNotFoundException(notFoundMessage(searched));
+        throw new LibraryNotFoundException(notFoundMessage(searched));
     }
 
     private static String tryDirectory(Path dir, String source, List<String> searched) {

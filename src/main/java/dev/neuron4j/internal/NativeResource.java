@@ -3,6 +3,7 @@ package dev.neuron4j.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -10,25 +11,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle of one native object (runtime, model, tensor, binding): one atomic state word holding a
- * closed flag, a freeing flag, a pin count and a use count.
+ * closed flag, a freeing flag, a pin count and a use count; and its place in the one ownership tree of
+ * neuron4j's native objects (a parent, and the {@link Children} it adopts).
  *
  * <ul>
  *   <li>{@link #acquire()} / {@link #release()} bracket every native call on the object; acquire fails with
  *       {@link IllegalStateException} "&lt;kind&gt; '&lt;name&gt;' is closed" once closing has begun. Both are a single CAS
  *       / atomic add and allocate nothing.
  *   <li>{@link #close()} sets the closed flag exactly once (the winner of the CAS), waits until the in-flight
- *       uses have drained, then calls {@link #free()} once. Every later close, from the user, a parent or the
- *       {@link Cleaner}, returns {@code false} without touching native code.
+ *       uses have drained, closes the live children (see {@link Children}: quiesced, then closed forced in
+ *       the order the parent declared), then calls {@link #free()} once, and finally leaves its parent. Every
+ *       later close, from the user, a parent or the {@link Cleaner}, returns {@code false} without touching
+ *       native code.
  *   <li>{@link #pin()} marks the object as referenced by another native object (a tensor in a live tensor
  *       set): a user close then fails, a parent close ({@link #closeForced()}) still proceeds.
  *   <li>{@link #quiesce()} closes the object to new uses and waits for the running ones without freeing it
- *       yet: a model quiesces its bindings before {@code nrt_unload}, so that an execution needs to guard only
- *       its binding, not the model too. A later {@link #close()} / {@link #closeForced()} frees it.
+ *       yet: a parent quiesces all its children before closing the first, so that, e.g., a model's bindings
+ *       have all stopped executing before any is freed and before {@code nrt_unload}; an execution needs to
+ *       guard only its binding, not the model too. A later {@link #close()} / {@link #closeForced()} frees it.
  *   <li>{@link #beginExclusiveUse(String)} / {@link #endExclusiveUse()} bracket a use that must not overlap
  *       another one of the same object (a binding's execution: its tensors serve one execution at a time). A
  *       second concurrent one fails with {@link IllegalStateException}; close waits for the running one.
  *       Cheaper than acquire/release: one CAS and a plain store instead of two atomic read-modify-writes.
  * </ul>
+ *
+ * <p>A child joins its parent in its constructor, so it must be created while its parent cannot finish
+ * closing: the creator holds a use of the parent ({@link #acquire()}), or the parent is not yet published.
+ * The parent's close then waits for that use, and finds the child among its children.
  *
  * <p>Subclasses must not reference the public object that owns them, so that the owner can become
  * unreachable and the {@link #CLEANER} can run {@link #clean()}.
@@ -58,14 +67,37 @@ public abstract class NativeResource {
     private volatile int exclusive; // 1 while an exclusive use runs (written through EXCLUSIVE)
     private final String kind;
     private final String name;
+    private final NativeResource parent; // null for a root
+    private final Children children;
 
     /**
+     * A root that adopts nothing.
+     *
      * @param kind what the object is, for messages ("Model", "Tensor")
      * @param name its name, for messages
      */
     protected NativeResource(String kind, String name) {
+        this(kind, name, null, Children.NONE);
+    }
+
+    /**
+     * A resource in the ownership tree: it joins {@code parent}'s children now, and leaves them once freed.
+     *
+     * @param kind what the object is, for messages ("Model", "Tensor")
+     * @param name its name, for messages
+     * @param parent the resource whose close closes this one, or null for a root; its creator must keep it
+     *     from finishing a close meanwhile (see the class description)
+     * @param children what this resource adopts, in close order ({@link Children#NONE} for a leaf)
+     * @throws IllegalArgumentException if {@code parent} does not adopt this kind
+     */
+    protected NativeResource(String kind, String name, NativeResource parent, Children children) {
         this.kind = kind;
         this.name = name;
+        this.parent = parent;
+        this.children = children;
+        if (parent != null) {
+            parent.children.adopt(parent, this);
+        }
     }
 
     /** {@return the kind, e.g. "Tensor"} */
@@ -226,9 +258,45 @@ public abstract class NativeResource {
             }
         }
         awaitUses();
-        free();
+        try {
+            closing(children.describeOpen());
+            closeChildrenThenFree();
+        } finally {
+            if (parent != null) {
+                parent.children.forget(this);
+            }
+        }
         return true;
     }
+
+    /** Frees this object even if closing a child failed; then rethrows that failure. */
+    private void closeChildrenThenFree() {
+        try {
+            children.closeAll();
+        } catch (RuntimeException e) {
+            try {
+                free();
+            } catch (RuntimeException also) {
+                e.addSuppressed(also);
+            }
+            throw e;
+        }
+        free();
+    }
+
+    /** {@return the children this resource adopts} */
+    final Children children() {
+        return children;
+    }
+
+    /**
+     * Called once, by the close that frees this object, after its uses have drained and before its children
+     * are closed; does nothing unless overridden.
+     *
+     * @param open what is still open below this object, e.g. {@code model 'add.neff'}, children before their
+     *     own children (children that are {@link Children#parts parts} are not named)
+     */
+    protected void closing(List<String> open) {}
 
     /** {@return the message of a user close refused because the object is pinned} */
     protected String pinnedMessage() {
@@ -246,7 +314,7 @@ public abstract class NativeResource {
         }
     }
 
-    /** Frees the native object; called exactly once, after every use has ended. */
+    /** Frees the native object; called exactly once, after every use has ended and the children are closed. */
     protected abstract void free();
 
     @Override

@@ -92,7 +92,8 @@ final class NeffArchive {
             // readNBytes grows its buffer as bytes arrive, never to the declared size up front.
             byte[] text = tar.readNBytes((int) size);
             if (text.length != size) {
-                throw new NeffFormatException(source + ": " + path + ": archive truncated");
+                throw new NeffFormatException(source + ": " + path + ": archive truncated (" + text.length + " of "
+                        + size + " bytes)");
             }
             kept.put(path, text); // a later member with the same path wins, as with tar extraction
         }
@@ -146,10 +147,12 @@ final class NeffArchive {
                 return; // commons-compress refuses the malformed field itself
             }
             if (longName && (size < 0 || size > NeffLimits.MAX_TAR_PATH_BYTES)) {
-                throw new NeffFormatException(source + ": tar long name of " + size + " bytes");
+                throw new NeffFormatException(source + ": tar long name of " + size + " bytes, expected at most "
+                        + NeffLimits.MAX_TAR_PATH_BYTES);
             }
             if (pax && (size < 0 || size > MAX_PAX_BYTES)) {
-                throw new NeffFormatException(source + ": pax header of " + size + " bytes");
+                throw new NeffFormatException(source + ": pax header of " + size + " bytes, expected at most "
+                        + MAX_PAX_BYTES);
             }
         }
 

@@ -83,7 +83,8 @@ public final class NeffFile {
         }
         NeffHeader header = NeffHeader.parse(headerBytes, source);
         if (fileSize.isPresent() && header.dataSize() > fileSize.getAsLong() - NeffLimits.HEADER_SIZE) {
-            throw dataSizePastEnd(source, header);
+            throw dataSizePastEnd(source, header, "the file has " + (fileSize.getAsLong() - NeffLimits.HEADER_SIZE)
+                    + " bytes after its " + NeffLimits.HEADER_SIZE + "-byte header");
         }
         BoundedInputStreams.Window archive = BoundedInputStreams.window(
                 BoundedInputStreams.sourceFailuresUnchecked(in), header.dataSize());
@@ -91,7 +92,7 @@ public final class NeffFile {
             NeffArchive members = NeffArchive.read(archive, header.pkgVersion() == 2, header.dataSize(), source);
             archive.transferTo(OutputStream.nullOutputStream()); // what follows the tar must still be present
             if (archive.remaining() > 0) {
-                throw dataSizePastEnd(source, header);
+                throw dataSizePastEnd(source, header, "it ends " + archive.remaining() + " bytes short of that");
             }
             return describe(header, members, source);
         } catch (UncheckedIOException e) {
@@ -99,9 +100,9 @@ public final class NeffFile {
         }
     }
 
-    private static NeffFormatException dataSizePastEnd(String source, NeffHeader header) {
+    private static NeffFormatException dataSizePastEnd(String source, NeffHeader header, String found) {
         return new NeffFormatException(source + ": NEFF data_size " + header.dataSize()
-                + " runs past the end of the file");
+                + " runs past the end of the file (" + found + ")");
     }
 
     /** Builds the description from the kept members, in the emulator's order of checks. */

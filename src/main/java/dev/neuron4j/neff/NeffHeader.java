@@ -45,17 +45,18 @@ public record NeffHeader(long pkgVersion, long headerSize, long dataSize, long n
         long dataSize = b.getLong(16);
         if (dataSize < 0) {
             throw new NeffFormatException(source + ": NEFF data_size " + Long.toUnsignedString(dataSize)
-                    + " runs past the end of the file");
+                    + " runs past the end of the file (expected at most 2^63 - 1 bytes)");
         }
         long pkgVersion = b.getLong(0);
         if (pkgVersion != 1 && pkgVersion != 2) {
-            throw new NeffFormatException(source + ": unknown NEFF pkg_version " + Long.toUnsignedString(pkgVersion));
+            throw new NeffFormatException(source + ": unknown NEFF pkg_version " + Long.toUnsignedString(pkgVersion)
+                    + ", expected 1 (tar) or 2 (gzip'd tar)");
         }
         long major = b.getLong(24);
         long minor = b.getLong(32);
         if (major != 1 && major != 2) {
             throw new NeffFormatException(source + ": unsupported NEFF version " + Long.toUnsignedString(major)
-                    + "." + Long.toUnsignedString(minor));
+                    + "." + Long.toUnsignedString(minor) + ", expected major version 1 or 2");
         }
         UUID uuid = new UUID(b.order(ByteOrder.BIG_ENDIAN).getLong(204), b.getLong(212));
         b.order(ByteOrder.LITTLE_ENDIAN);

@@ -9,9 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,29 +69,44 @@ public final class Npy {
      * @throws IOException if it cannot be read
      */
     public static NpyArray read(InputStream in, String source) throws IOException {
+        int major = readVersion(in, source);
+        String header = readHeader(in, major, source);
+        Layout layout = layout(NpyHeaderParser.parse(header.strip(), source), source);
+        long size = dataSize(layout, source);
+        return new NpyArray(layout.type(), layout.shape(), readData(in, layout, size, source));
+    }
+
+    /** The element type and shape a header declares. */
+    private record Layout(DataType type, long[] shape) {
+        String describe() {
+            return type.neffName() + java.util.Arrays.toString(shape);
+        }
+    }
+
+    /** Reads the magic and the format version; returns the major version (1, 2 or 3). */
+    private static int readVersion(InputStream in, String source) throws IOException {
         byte[] prefix = in.readNBytes(8);
         if (prefix.length < 8 || !startsWithMagic(prefix)) {
             throw new NpyFormatException(source + ": not a .npy file (no \\x93NUMPY magic)");
         }
         int major = prefix[6] & 0xff;
         int minor = prefix[7] & 0xff;
-        long headerLen;
-        if (major == 1) {
-            byte[] len = in.readNBytes(2);
-            if (len.length < 2) {
-                throw new NpyFormatException(source + ": truncated .npy header");
-            }
-            headerLen = (len[0] & 0xff) | (len[1] & 0xff) << 8;
-        } else if (major == 2 || major == 3) {
-            byte[] len = in.readNBytes(4);
-            if (len.length < 4) {
-                throw new NpyFormatException(source + ": truncated .npy header");
-            }
-            headerLen = Integer.toUnsignedLong(ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt());
-        } else {
+        if (major < 1 || major > 3) {
             throw new NpyFormatException(source + ": unsupported .npy format version " + major + "." + minor
                     + " (1.0, 2.0 and 3.0 are read)");
         }
+        return major;
+    }
+
+    /** Reads the header's length (2 bytes in version 1, else 4) and the header text it covers. */
+    private static String readHeader(InputStream in, int major, String source) throws IOException {
+        int lengthBytes = major == 1 ? 2 : 4;
+        byte[] len = in.readNBytes(lengthBytes);
+        if (len.length < lengthBytes) {
+            throw new NpyFormatException(source + ": truncated .npy header");
+        }
+        long headerLen = major == 1 ? (len[0] & 0xff) | (len[1] & 0xff) << 8
+                : Integer.toUnsignedLong(ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt());
         if (headerLen > MAX_HEADER) {
             throw new NpyFormatException(source + ": .npy header of " + headerLen + " bytes is too large (at most "
                     + MAX_HEADER + ")");
@@ -104,8 +116,11 @@ public final class Npy {
             throw new NpyFormatException(source + ": truncated .npy header (" + headerBytes.length + " of "
                     + headerLen + " bytes)");
         }
-        String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Map<String, Object> dict = HeaderParser.parse(header.strip(), source);
+        return new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    }
+
+    /** Checks the header dictionary's keys and values, in this order; the dtype last. */
+    private static Layout layout(Map<String, Object> dict, String source) throws NpyFormatException {
         if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
             throw new NpyFormatException(source + ": .npy header must have exactly the keys descr, fortran_order "
                     + "and shape, found " + dict.keySet());
@@ -124,28 +139,38 @@ public final class Npy {
         if (!(dict.get("shape") instanceof long[] shape)) {
             throw new NpyFormatException(source + ": .npy shape is not a tuple of integers");
         }
-        DataType type = fromDescr(descr, source);
+        return new Layout(fromDescr(descr, source), shape);
+    }
+
+    /** {@return prod(shape) * itemsize}, refused past 2 GiB. */
+    private static long dataSize(Layout layout, String source) throws NpyFormatException {
         long size;
         try {
-            size = NpyArray.byteSize(type, shape);
+            size = NpyArray.byteSize(layout.type(), layout.shape());
         } catch (ArithmeticException e) {
-            throw new NpyFormatException(source + ": shape " + java.util.Arrays.toString(shape) + " is too large");
+            throw new NpyFormatException(source + ": shape " + java.util.Arrays.toString(layout.shape())
+                    + " is too large");
         }
         if (size > Integer.MAX_VALUE - 8) {
             throw new NpyFormatException(source + ": " + size + " bytes of data; at most 2 GiB are supported");
         }
+        return size;
+    }
+
+    /** Reads exactly {@code size} bytes of data, which must end the stream, into a direct buffer. */
+    private static ByteBuffer readData(InputStream in, Layout layout, long size, String source) throws IOException {
         byte[] data = in.readNBytes((int) size);
         if (data.length < size) {
-            throw new NpyFormatException(source + ": truncated .npy data: " + type.neffName()
-                    + java.util.Arrays.toString(shape) + " needs " + size + " bytes, the file has " + data.length);
+            throw new NpyFormatException(source + ": truncated .npy data: " + layout.describe() + " needs " + size
+                    + " bytes, the file has " + data.length);
         }
         if (in.read() >= 0) {
             throw new NpyFormatException(source + ": the file has bytes after the " + size + " bytes of "
-                    + type.neffName() + java.util.Arrays.toString(shape) + " data");
+                    + layout.describe() + " data");
         }
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
         buffer.put(data).flip();
-        return new NpyArray(type, shape, buffer);
+        return buffer;
     }
 
     private static boolean startsWithMagic(byte[] b) {
@@ -300,158 +325,5 @@ public final class Npy {
                     + "(little-endian)";
         }
         throw new NpyFormatException(source + ": unsupported .npy dtype '" + descr + "': " + hint);
-    }
-
-    /** A strict parser of the Python dict literal in a .npy header. */
-    static final class HeaderParser {
-        private final String s;
-        private final String source;
-        private int i;
-
-        private HeaderParser(String s, String source) {
-            this.s = s;
-            this.source = source;
-        }
-
-        static Map<String, Object> parse(String header, String source) throws NpyFormatException {
-            HeaderParser p = new HeaderParser(header, source);
-            Map<String, Object> dict = p.dict();
-            p.skipSpace();
-            if (p.i != p.s.length()) {
-                throw p.error("text after the dictionary");
-            }
-            return dict;
-        }
-
-        private Map<String, Object> dict() throws NpyFormatException {
-            expect('{');
-            Map<String, Object> map = new LinkedHashMap<>();
-            skipSpace();
-            while (peek() != '}') {
-                String key = string();
-                skipSpace();
-                expect(':');
-                skipSpace();
-                Object value = value();
-                if (map.put(key, value) != null) {
-                    throw error("duplicate key '" + key + "'");
-                }
-                skipSpace();
-                if (peek() == ',') {
-                    i++;
-                    skipSpace();
-                } else if (peek() != '}') {
-                    throw error("expected ',' or '}'");
-                }
-            }
-            i++;
-            return map;
-        }
-
-        private Object value() throws NpyFormatException {
-            char c = peek();
-            if (c == '\'' || c == '"') {
-                return string();
-            }
-            if (c == '(') {
-                return tuple();
-            }
-            if (s.startsWith("True", i)) {
-                i += 4;
-                return Boolean.TRUE;
-            }
-            if (s.startsWith("False", i)) {
-                i += 5;
-                return Boolean.FALSE;
-            }
-            if (c == '[') {
-                throw error("list values (structured dtypes) are not supported");
-            }
-            throw error("unexpected value");
-        }
-
-        private long[] tuple() throws NpyFormatException {
-            expect('(');
-            List<Long> dims = new ArrayList<>();
-            boolean trailingComma = false;
-            skipSpace();
-            while (peek() != ')') {
-                int start = i;
-                while (i < s.length() && Character.isDigit(s.charAt(i))) {
-                    i++;
-                }
-                if (start == i) {
-                    throw error("shape must be a tuple of non-negative integers");
-                }
-                try {
-                    dims.add(Long.parseLong(s.substring(start, i)));
-                } catch (NumberFormatException e) {
-                    throw error("dimension too large");
-                }
-                if (s.startsWith("L", i)) {
-                    i++; // Python 2 long suffix
-                }
-                skipSpace();
-                trailingComma = peek() == ',';
-                if (trailingComma) {
-                    i++;
-                    skipSpace();
-                } else if (peek() != ')') {
-                    throw error("expected ',' or ')' in shape");
-                }
-            }
-            if (dims.size() == 1 && !trailingComma) {
-                throw error("(n) is not a tuple: one-dimensional shapes are written (n,)");
-            }
-            i++;
-            long[] shape = new long[dims.size()];
-            for (int k = 0; k < shape.length; k++) {
-                shape[k] = dims.get(k);
-            }
-            return shape;
-        }
-
-        private String string() throws NpyFormatException {
-            char q = peek();
-            if (q != '\'' && q != '"') {
-                throw error("expected a quoted string");
-            }
-            int end = s.indexOf(q, i + 1);
-            if (end < 0) {
-                throw error("unterminated string");
-            }
-            String value = s.substring(i + 1, end);
-            if (value.indexOf('\\') >= 0) {
-                throw error("escapes in strings are not supported");
-            }
-            i = end + 1;
-            return value;
-        }
-
-        private char peek() throws NpyFormatException {
-            if (i >= s.length()) {
-                throw error("unexpected end of header");
-            }
-            return s.charAt(i);
-        }
-
-        private void expect(char c) throws NpyFormatException {
-            if (peek() != c) {
-                throw error("expected '" + c + "'");
-            }
-            i++;
-        }
-
-        private void skipSpace() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-        }
-
-        private NpyFormatException error(String what) {
-            String shown = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-            return new NpyFormatException(source + ": malformed .npy header (" + what + " at character " + i
-                    + "): " + shown);
-        }
     }
 }

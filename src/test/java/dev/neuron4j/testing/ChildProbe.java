@@ -2,6 +2,7 @@ package dev.neuron4j.testing;
 
 import static dev.neuron4j.nrt.global.nrt.*;
 
+import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.internal.NativeLibrary;
 import dev.neuron4j.nrt.nrt_model_t;
 import dev.neuron4j.nrt.nrt_tensor_info_array_t;
@@ -12,7 +13,8 @@ import org.bytedeco.javacpp.Loader;
 
 /**
  * Main class run by {@link ChildJvm}: does one thing against libnrt and prints {@code key=value} lines for
- * the parent test to check. Commands: {@code load}, {@code counts}, {@code dtypes <neff file>}.
+ * the parent test to check. Commands: {@code load} (then, if that failed, {@code NeuronRuntime.open}),
+ * {@code counts}, {@code dtypes <neff file>}.
  */
 public final class ChildProbe {
     private ChildProbe() {}
@@ -31,6 +33,12 @@ public final class ChildProbe {
             System.out.println("loaded=" + NativeLibrary.load());
         } catch (RuntimeException e) {
             System.out.println("exception=" + e.getClass().getName());
+            try (NeuronRuntime runtime = NeuronRuntime.open()) {
+                System.out.println("opened=" + runtime);
+            } catch (RuntimeException fromOpen) {
+                System.out.println("openException=" + fromOpen.getClass().getName());
+                System.out.println("sameMessage=" + e.getMessage().equals(fromOpen.getMessage()));
+            }
             System.out.println("message-begin");
             System.out.println(e.getMessage());
         }
