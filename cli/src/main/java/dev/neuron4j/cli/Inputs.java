@@ -18,11 +18,17 @@ import java.util.SplittableRandom;
  * Model inputs from {@code --input NAME=PATH.npy} and {@code --random-inputs}, checked against the model's
  * inputs (names, element types, shapes) before anything runs.
  */
-final class Inputs {
+public final class Inputs {
     private Inputs() {}
 
-    /** Reads every {@code .npy} file, in the order given. */
-    static Map<String, NpyArray> read(Map<String, Path> files) throws IOException {
+    /**
+     * Reads every {@code .npy} file, in the order given.
+     *
+     * @param files the {@code --input} files by input name, or null for none
+     * @return the arrays by input name
+     * @throws IOException if a file is missing, unreadable or not a {@code .npy} file neuron4j reads
+     */
+    public static Map<String, NpyArray> read(Map<String, Path> files) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         if (files != null) {
             for (Map.Entry<String, Path> e : files.entrySet()) {
@@ -35,9 +41,15 @@ final class Inputs {
     /**
      * One direct, native-order buffer per model input: the given array, or random data when {@code random}.
      *
+     * @param model the model's name, for messages
+     * @param specs the model's inputs
+     * @param given the arrays by input name
+     * @param files the files they were read from by input name, for messages (null: name the inputs instead)
+     * @param random whether inputs not given get random data (else they are an error)
+     * @return one buffer per input, in the order of {@code specs}
      * @throws CliException for an unknown or missing name, or a type or shape that does not match
      */
-    static Map<String, ByteBuffer> forModel(String model, List<TensorSpec> specs, Map<String, NpyArray> given,
+    public static Map<String, ByteBuffer> forModel(String model, List<TensorSpec> specs, Map<String, NpyArray> given,
             Map<String, Path> files, boolean random) {
         List<String> names = specs.stream().map(TensorSpec::name).toList();
         for (String name : given.keySet()) {

@@ -1,10 +1,16 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.run;
 
 import dev.neuron4j.DataType;
 import dev.neuron4j.NeffModel;
 import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.Placement;
 import dev.neuron4j.TensorSpec;
+import dev.neuron4j.cli.BaseCommand;
+import dev.neuron4j.cli.CliException;
+import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.Inputs;
+import dev.neuron4j.cli.ModelFile;
+import dev.neuron4j.cli.TorchFiles;
 import dev.neuron4j.neff.NeffFile;
 import dev.neuron4j.npy.Npy;
 import dev.neuron4j.npy.NpyArray;
@@ -29,7 +35,7 @@ import picocli.CommandLine.Parameters;
         "NEFF outputs are named as in the NEFF (characters other than letters, digits, '.', '_' and '-' become "
                 + "'_'); TorchScript outputs are output0.npy, output1.npy, ... in forward's order.",
         "bfloat16 and fp8 tensors have no NumPy dtype: they are read and written as their raw bits (uint16, uint8)."})
-final class RunCommand extends BaseCommand {
+public final class RunCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A .neff or TorchScript (.pt) file.")
     Path file;
 

@@ -1,10 +1,11 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neuron4j.DataType;
+import dev.neuron4j.cli.Cli;
 import dev.neuron4j.npy.Npy;
 import dev.neuron4j.npy.NpyArray;
 import dev.neuron4j.torch.TorchTestModels;
@@ -53,13 +54,13 @@ class RunCommandTest {
         Path corrupted = Files.write(dir.resolve("corrupted.neff"), flipped);
         Path text = Files.writeString(dir.resolve("notes.neff"), "hello, not a model\n");
         String o = dir.resolve("out").toString();
-        InspectCommandTest.assertFails(Cli.run("run", truncated.toString(), "--random-inputs", "-o", o),
+        Cli.assertFails(Cli.run("run", truncated.toString(), "--random-inputs", "-o", o),
                 "truncated.neff");
-        InspectCommandTest.assertFails(Cli.run("run", corrupted.toString(), "--random-inputs", "-o", o),
+        Cli.assertFails(Cli.run("run", corrupted.toString(), "--random-inputs", "-o", o),
                 "corrupted.neff");
-        InspectCommandTest.assertFails(Cli.run("run", text.toString(), "--random-inputs", "-o", o),
+        Cli.assertFails(Cli.run("run", text.toString(), "--random-inputs", "-o", o),
                 "is not a NEFF");
-        InspectCommandTest.assertFails(Cli.run("inspect", corrupted.toString()), "corrupted.neff");
+        Cli.assertFails(Cli.run("inspect", corrupted.toString()), "corrupted.neff");
     }
 
     @Test
@@ -70,20 +71,20 @@ class RunCommandTest {
         Path ints = Cli.ints(dir.resolve("ints.npy"), new long[] {4}, 1, 2, 3, 4);
         Path wide = Cli.floats(dir.resolve("wide.npy"), new long[] {2, 2}, 1, 2, 3, 4);
         String o = dir.resolve("out").toString();
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + ints, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + ints, "-o", o),
                 "expects float32[4], 16 bytes, but " + ints + " holds int32[4]");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + wide, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + wide, "-o", o),
                 "holds float32[2, 2]");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "x=" + a, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "x=" + a, "-o", o),
                 "has no input 'x'; its inputs are [a, b]");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-o", o),
                 "input 'b' of add.neff (float32[4], 16 bytes) is missing");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + dir.resolve("nope.npy"),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + dir.resolve("nope.npy"),
                 "--random-inputs", "-o", o), "no such file");
         Path broken = Files.write(dir.resolve("broken.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M'});
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + broken, "--random-inputs",
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + broken, "--random-inputs",
                 "-o", o), "not a .npy file");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "--random-inputs", "--core", "7", "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "--random-inputs", "--core", "7", "-o", o),
                 "core 7 is not visible");
         assertTrue(Files.notExists(dir.resolve("out")), "nothing written on failure");
     }
@@ -99,9 +100,9 @@ class RunCommandTest {
         assertArrayEquals(new float[] {11, 22, 33}, Cli.readFloats(out.resolve("output0.npy")));
         assertArrayEquals(new float[] {10, 40, 90}, Cli.readFloats(out.resolve("output1.npy")));
         assertArrayEquals(new long[] {1, 3}, Npy.read(out.resolve("output1.npy")).shape());
-        InspectCommandTest.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "-i", "z=" + b, "-o",
+        Cli.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "-i", "z=" + b, "-o",
                 out.toString()), "z");
-        InspectCommandTest.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "--random-inputs", "-o",
+        Cli.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "--random-inputs", "-o",
                 out.toString()), "TorchScript files do not record");
     }
 
