@@ -22,7 +22,7 @@ public final class Inputs {
     private Inputs() {}
 
     /**
-     * Reads every {@code .npy} file, in the order given.
+     * Reads every {@code .npy} file, in the order given, each into one direct buffer ({@link NpyReader}).
      *
      * @param files the {@code --input} files by input name, or null for none
      * @return the arrays by input name
@@ -32,18 +32,19 @@ public final class Inputs {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         if (files != null) {
             for (Map.Entry<String, Path> e : files.entrySet()) {
-                arrays.put(e.getKey(), Npy.read(e.getValue()));
+                arrays.put(e.getKey(), NpyReader.read(e.getValue()));
             }
         }
         return arrays;
     }
 
     /**
-     * One direct, native-order buffer per model input: the given array, or random data when {@code random}.
+     * One direct, native-order buffer per model input: a view of the given array's buffer (its data is not
+     * copied again), or random data when {@code random}. Each given array is checked here, once.
      *
      * @param model the model's name, for messages
      * @param specs the model's inputs
-     * @param given the arrays by input name
+     * @param given the arrays by input name, as {@link #read} returns them (in direct buffers)
      * @param files the files they were read from by input name, for messages (null: name the inputs instead)
      * @param random whether inputs not given get random data (else they are an error)
      * @return one buffer per input, in the order of {@code specs}
@@ -71,9 +72,7 @@ public final class Inputs {
             }
             String file = files == null ? spec.name() : String.valueOf(files.get(spec.name()));
             check(model, spec, a, file);
-            ByteBuffer b = ByteBuffer.allocateDirect(a.data().remaining()).order(ByteOrder.nativeOrder());
-            b.put(a.data().duplicate()).flip();
-            buffers.put(spec.name(), b);
+            buffers.put(spec.name(), a.data().duplicate().order(ByteOrder.nativeOrder()));
         }
         return buffers;
     }

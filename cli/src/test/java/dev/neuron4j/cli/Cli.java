@@ -86,6 +86,16 @@ public final class Cli {
         return file;
     }
 
+    /** An array of zeros of any type, e.g. float16 for a compiled NEFF. */
+    public static Path zeros(Path file, DataType type, long... shape) throws IOException {
+        long count = 1;
+        for (long d : shape) {
+            count *= d;
+        }
+        Npy.write(file, new NpyArray(type, shape, ByteBuffer.allocate((int) count * type.byteSize())));
+        return file;
+    }
+
     public static float[] readFloats(Path file) throws IOException {
         NpyArray a = Npy.read(file);
         float[] f = new float[a.data().remaining() / 4];

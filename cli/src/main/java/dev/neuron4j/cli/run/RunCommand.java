@@ -69,8 +69,7 @@ public final class RunCommand extends BaseCommand {
     }
 
     private void runNeff(Map<String, NpyArray> arrays) throws IOException {
-        NeffFile neff = NeffFile.read(file); // a clear message for a malformed file, before any runtime
-        Inputs.forModel(file.getFileName().toString(), neff.inputs(), arrays, inputs, randomInputs);
+        NeffFile.read(file); // a clear message for a malformed file, before any runtime
         if (core < 0) {
             throw new CliException("--core must be >= 0, got " + core);
         }
@@ -80,6 +79,7 @@ public final class RunCommand extends BaseCommand {
                         + " core(s), 0 to " + (runtime.visibleCores() - 1));
             }
             try (NeffModel model = runtime.load(file, Placement.core(core))) {
+                // The inputs are checked once, against the loaded model, and written to it from their buffers.
                 Map<String, ByteBuffer> in = Inputs.forModel(model.name(), model.inputs(), arrays, inputs,
                         randomInputs);
                 long start = System.nanoTime();

@@ -12,6 +12,7 @@ import dev.neuron4j.torch.TorchTestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +88,32 @@ class RunCommandTest {
         Cli.assertFails(Cli.run("run", neff.toString(), "--random-inputs", "--core", "7", "-o", o),
                 "core 7 is not visible");
         assertTrue(Files.notExists(dir.resolve("out")), "nothing written on failure");
+    }
+
+    @Test
+    void aWrongInputIsReportedOnceAgainstTheLoadedModel(@TempDir Path dir) throws Exception {
+        Cli.assumeEmulator();
+        Path neff = Cli.neffDir().resolve("matmul_small.neff");
+        Path y = Cli.zeros(dir.resolve("y.npy"), DataType.FLOAT16, 256, 128);
+        Path out = dir.resolve("out");
+        Cli.Result r = Cli.run("run", neff.toString(), "-i", "x=" + y, "--random-inputs", "-o", out.toString());
+        Cli.assertFails(r, "matmul_small.neff expects float16[128, 256]");
+        // One check, after the runtime opened (auto says it chose the emulator): against the loaded model's
+        // inputs, not first against the NEFF reader's. The message is the README's, word for word.
+        List<String> lines = r.err().lines().toList();
+        assertEquals(2, lines.size(), r::toString);
+        assertTrue(lines.get(0).endsWith("results are simulated"), r::toString);
+        assertEquals("neuron4j: input 'x': matmul_small.neff expects float16[128, 256], 65536 bytes, but " + y
+                + " holds float16[256, 128] (65536 bytes)", lines.get(1));
+        // A wrong element type alone: one message, naming both types.
+        Path ints = Cli.ints(dir.resolve("ints.npy"), new long[] {4}, 1, 2, 3, 4);
+        Cli.Result dtype = Cli.run("run", Cli.addNeff(dir, 4, 0).toString(), "-i", "a=" + ints, "--random-inputs",
+                "-o", out.toString());
+        Cli.assertFails(dtype, "input 'a': add.neff expects float32[4], 16 bytes, but " + ints + " holds int32[4] "
+                + "(16 bytes)");
+        assertEquals(1, dtype.err().lines().filter(l -> l.startsWith("neuron4j: input 'a'")).count(),
+                dtype::toString);
+        assertTrue(Files.notExists(out), "nothing written on failure");
     }
 
     @Test
