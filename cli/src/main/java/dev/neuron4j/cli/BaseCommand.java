@@ -3,6 +3,7 @@ package dev.neuron4j.cli;
 import dev.neuron4j.NeuronRuntime;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -16,12 +17,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         usageHelpAutoWidth = true)
-abstract class BaseCommand implements Callable<Integer> {
+public abstract class BaseCommand implements Callable<Integer> {
     @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
     @ParentCommand
-    Main main;
+    private Main main;
+
+    /** For subclasses; picocli creates them. */
+    protected BaseCommand() {}
 
     @Override
     public final Integer call() throws Exception {
@@ -36,16 +40,32 @@ abstract class BaseCommand implements Callable<Integer> {
      */
     protected abstract int execute() throws Exception;
 
-    PrintWriter out() {
+    /** {@return standard output} */
+    protected final PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
-    PrintWriter err() {
+    /** {@return standard error} */
+    protected final PrintWriter err() {
         return spec.commandLine().getErr();
     }
 
-    /** Opens libnrt as {@code --runtime} says (see {@link RuntimeChooser}). */
-    NeuronRuntime openRuntime() {
+    /**
+     * A usage error of this subcommand (exit code {@link ExitCodes#USAGE}, the message and the usage on stderr).
+     *
+     * @param message what is wrong
+     * @return the exception to throw
+     */
+    protected final CommandLine.ParameterException usageError(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * Opens libnrt as {@code --runtime} says (see {@link RuntimeChooser}).
+     *
+     * @return the runtime; close it
+     */
+    protected final NeuronRuntime openRuntime() {
         return RuntimeChooser.open(main.runtimeKind(), err());
     }
 }

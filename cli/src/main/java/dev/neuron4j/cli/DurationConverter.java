@@ -6,8 +6,11 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Parses durations such as {@code 10s}, {@code 300ms}, {@code 1.5s}, {@code 2m} or {@code 10} (seconds). */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min)?");
+
+    /** Used by picocli ({@code converter = DurationConverter.class}). */
+    public DurationConverter() {}
 
     @Override
     public Duration convert(String value) {
@@ -29,7 +32,13 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 
-    static String format(Duration d) {
+    /**
+     * Formats a duration for messages.
+     *
+     * @param d the duration
+     * @return whole seconds as {@code 10 s}, anything else in milliseconds ({@code 300 ms})
+     */
+    public static String format(Duration d) {
         long ms = d.toMillis();
         return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }

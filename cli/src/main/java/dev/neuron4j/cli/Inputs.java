@@ -18,26 +18,39 @@ import java.util.SplittableRandom;
  * Model inputs from {@code --input NAME=PATH.npy} and {@code --random-inputs}, checked against the model's
  * inputs (names, element types, shapes) before anything runs.
  */
-final class Inputs {
+public final class Inputs {
     private Inputs() {}
 
-    /** Reads every {@code .npy} file, in the order given. */
-    static Map<String, NpyArray> read(Map<String, Path> files) throws IOException {
+    /**
+     * Reads every {@code .npy} file, in the order given, each into one direct buffer ({@link NpyReader}).
+     *
+     * @param files the {@code --input} files by input name, or null for none
+     * @return the arrays by input name
+     * @throws IOException if a file is missing, unreadable or not a {@code .npy} file neuron4j reads
+     */
+    public static Map<String, NpyArray> read(Map<String, Path> files) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         if (files != null) {
             for (Map.Entry<String, Path> e : files.entrySet()) {
-                arrays.put(e.getKey(), Npy.read(e.getValue()));
+                arrays.put(e.getKey(), NpyReader.read(e.getValue()));
             }
         }
         return arrays;
     }
 
     /**
-     * One direct, native-order buffer per model input: the given array, or random data when {@code random}.
+     * One direct, native-order buffer per model input: a view of the given array's buffer (its data is not
+     * copied again), or random data when {@code random}. Each given array is checked here, once.
      *
+     * @param model the model's name, for messages
+     * @param specs the model's inputs
+     * @param given the arrays by input name, as {@link #read} returns them (in direct buffers)
+     * @param files the files they were read from by input name, for messages (null: name the inputs instead)
+     * @param random whether inputs not given get random data (else they are an error)
+     * @return one buffer per input, in the order of {@code specs}
      * @throws CliException for an unknown or missing name, or a type or shape that does not match
      */
-    static Map<String, ByteBuffer> forModel(String model, List<TensorSpec> specs, Map<String, NpyArray> given,
+    public static Map<String, ByteBuffer> forModel(String model, List<TensorSpec> specs, Map<String, NpyArray> given,
             Map<String, Path> files, boolean random) {
         List<String> names = specs.stream().map(TensorSpec::name).toList();
         for (String name : given.keySet()) {
@@ -59,9 +72,7 @@ final class Inputs {
             }
             String file = files == null ? spec.name() : String.valueOf(files.get(spec.name()));
             check(model, spec, a, file);
-            ByteBuffer b = ByteBuffer.allocateDirect(a.data().remaining()).order(ByteOrder.nativeOrder());
-            b.put(a.data().duplicate()).flip();
-            buffers.put(spec.name(), b);
+            buffers.put(spec.name(), a.data().duplicate().order(ByteOrder.nativeOrder()));
         }
         return buffers;
     }

@@ -1,6 +1,11 @@
 package dev.neuron4j.cli;
 
 import dev.neuron4j.RuntimeKind;
+import dev.neuron4j.cli.bench.BenchCommand;
+import dev.neuron4j.cli.demo.DemoCommand;
+import dev.neuron4j.cli.inspect.InspectCommand;
+import dev.neuron4j.cli.ls.LsCommand;
+import dev.neuron4j.cli.run.RunCommand;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;

@@ -9,7 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** The kind of a model file, told from its first bytes (never from its name). */
-enum ModelFile {
+public enum ModelFile {
     /** A NEFF: a 1024-byte little-endian header (pkg_version 1 or 2, header_size 1024), then an archive. */
     NEFF("neff"),
     /** A TorchScript file: a zip archive ({@code torch.jit.save}). */
@@ -29,10 +29,12 @@ enum ModelFile {
     /**
      * Tells a NEFF from a TorchScript file.
      *
+     * @param file the model file
+     * @return its kind
      * @throws CliException if it is neither
      * @throws IOException if it cannot be read
      */
-    static ModelFile detect(Path file) throws IOException {
+    public static ModelFile detect(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
         }

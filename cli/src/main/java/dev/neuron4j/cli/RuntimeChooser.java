@@ -24,7 +24,7 @@ import java.util.Optional;
  *       stderr says so.
  * </ul>
  */
-final class RuntimeChooser {
+public final class RuntimeChooser {
     /** System property naming the directory of the emulator's {@code libnrt.so.1}; set by {@code ./neuron4j}. */
     static final String EMULATOR_PROPERTY = "neuron4j.cli.emulatorDir";
 
@@ -70,8 +70,13 @@ final class RuntimeChooser {
         return Files.isRegularFile(path.resolve("libnrt.so.1")) ? Optional.of(path) : Optional.empty();
     }
 
-    /** A path relative to the current directory when it is below it, for short messages. */
-    static String display(String file) {
+    /**
+     * A path relative to the current directory when it is below it, for short messages.
+     *
+     * @param file a path
+     * @return the path to show
+     */
+    public static String display(String file) {
         try {
             Path p = Paths.get(file).toAbsolutePath().normalize();
             Path cwd = Paths.get("").toAbsolutePath();

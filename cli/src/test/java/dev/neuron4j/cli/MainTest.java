@@ -47,25 +47,11 @@ class MainTest {
     }
 
     @Test
-    void durationsAndCoreRanges() {
+    void durations() {
         DurationConverter d = new DurationConverter();
         assertEquals(java.time.Duration.ofMillis(300), d.convert("300ms"));
         assertEquals(java.time.Duration.ofMillis(1500), d.convert("1.5s"));
         assertEquals(java.time.Duration.ofSeconds(10), d.convert("10"));
         assertEquals(java.time.Duration.ofMinutes(2), d.convert("2m"));
-        BenchCommand.CoreRangeConverter c = new BenchCommand.CoreRangeConverter();
-        assertEquals(new BenchCommand.CoreRange(0, 1), c.convert("0-1"));
-        assertEquals(new BenchCommand.CoreRange(3, 3), c.convert("3"));
-    }
-
-    @Test
-    void percentilesAreNearestRank() {
-        long[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-        assertEquals(1, Benchmark.percentile(v, 0));
-        assertEquals(5, Benchmark.percentile(v, 50));
-        assertEquals(9, Benchmark.percentile(v, 90));
-        assertEquals(10, Benchmark.percentile(v, 95));
-        assertEquals(10, Benchmark.percentile(v, 100));
-        assertEquals(0, Benchmark.percentile(new long[0], 50));
     }
 }

@@ -1,10 +1,12 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.bench;
 
 import dev.neuron4j.Binding;
 import dev.neuron4j.NeffModel;
 import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.Placement;
 import dev.neuron4j.Tensor;
+import dev.neuron4j.cli.Inputs;
+import dev.neuron4j.cli.TorchFiles;
 import dev.neuron4j.npy.NpyArray;
 import dev.neuron4j.torch.TorchScriptModel;
 import java.io.IOException;

@@ -1,16 +1,18 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.run;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neuron4j.DataType;
+import dev.neuron4j.cli.Cli;
 import dev.neuron4j.npy.Npy;
 import dev.neuron4j.npy.NpyArray;
 import dev.neuron4j.torch.TorchTestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,13 +55,13 @@ class RunCommandTest {
         Path corrupted = Files.write(dir.resolve("corrupted.neff"), flipped);
         Path text = Files.writeString(dir.resolve("notes.neff"), "hello, not a model\n");
         String o = dir.resolve("out").toString();
-        InspectCommandTest.assertFails(Cli.run("run", truncated.toString(), "--random-inputs", "-o", o),
+        Cli.assertFails(Cli.run("run", truncated.toString(), "--random-inputs", "-o", o),
                 "truncated.neff");
-        InspectCommandTest.assertFails(Cli.run("run", corrupted.toString(), "--random-inputs", "-o", o),
+        Cli.assertFails(Cli.run("run", corrupted.toString(), "--random-inputs", "-o", o),
                 "corrupted.neff");
-        InspectCommandTest.assertFails(Cli.run("run", text.toString(), "--random-inputs", "-o", o),
+        Cli.assertFails(Cli.run("run", text.toString(), "--random-inputs", "-o", o),
                 "is not a NEFF");
-        InspectCommandTest.assertFails(Cli.run("inspect", corrupted.toString()), "corrupted.neff");
+        Cli.assertFails(Cli.run("inspect", corrupted.toString()), "corrupted.neff");
     }
 
     @Test
@@ -70,22 +72,48 @@ class RunCommandTest {
         Path ints = Cli.ints(dir.resolve("ints.npy"), new long[] {4}, 1, 2, 3, 4);
         Path wide = Cli.floats(dir.resolve("wide.npy"), new long[] {2, 2}, 1, 2, 3, 4);
         String o = dir.resolve("out").toString();
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + ints, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + ints, "-o", o),
                 "expects float32[4], 16 bytes, but " + ints + " holds int32[4]");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + wide, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "b=" + wide, "-o", o),
                 "holds float32[2, 2]");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "x=" + a, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-i", "x=" + a, "-o", o),
                 "has no input 'x'; its inputs are [a, b]");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + a, "-o", o),
                 "input 'b' of add.neff (float32[4], 16 bytes) is missing");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + dir.resolve("nope.npy"),
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + dir.resolve("nope.npy"),
                 "--random-inputs", "-o", o), "no such file");
         Path broken = Files.write(dir.resolve("broken.npy"), new byte[] {(byte) 0x93, 'N', 'U', 'M'});
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + broken, "--random-inputs",
+        Cli.assertFails(Cli.run("run", neff.toString(), "-i", "a=" + broken, "--random-inputs",
                 "-o", o), "not a .npy file");
-        InspectCommandTest.assertFails(Cli.run("run", neff.toString(), "--random-inputs", "--core", "7", "-o", o),
+        Cli.assertFails(Cli.run("run", neff.toString(), "--random-inputs", "--core", "7", "-o", o),
                 "core 7 is not visible");
         assertTrue(Files.notExists(dir.resolve("out")), "nothing written on failure");
+    }
+
+    @Test
+    void aWrongInputIsReportedOnceAgainstTheLoadedModel(@TempDir Path dir) throws Exception {
+        Cli.assumeEmulator();
+        Path neff = Cli.neffDir().resolve("matmul_small.neff");
+        Path y = Cli.zeros(dir.resolve("y.npy"), DataType.FLOAT16, 256, 128);
+        Path out = dir.resolve("out");
+        Cli.Result r = Cli.run("run", neff.toString(), "-i", "x=" + y, "--random-inputs", "-o", out.toString());
+        Cli.assertFails(r, "matmul_small.neff expects float16[128, 256]");
+        // One check, after the runtime opened (auto says it chose the emulator): against the loaded model's
+        // inputs, not first against the NEFF reader's. The message is the README's, word for word.
+        List<String> lines = r.err().lines().toList();
+        assertEquals(2, lines.size(), r::toString);
+        assertTrue(lines.get(0).endsWith("results are simulated"), r::toString);
+        assertEquals("neuron4j: input 'x': matmul_small.neff expects float16[128, 256], 65536 bytes, but " + y
+                + " holds float16[256, 128] (65536 bytes)", lines.get(1));
+        // A wrong element type alone: one message, naming both types.
+        Path ints = Cli.ints(dir.resolve("ints.npy"), new long[] {4}, 1, 2, 3, 4);
+        Cli.Result dtype = Cli.run("run", Cli.addNeff(dir, 4, 0).toString(), "-i", "a=" + ints, "--random-inputs",
+                "-o", out.toString());
+        Cli.assertFails(dtype, "input 'a': add.neff expects float32[4], 16 bytes, but " + ints + " holds int32[4] "
+                + "(16 bytes)");
+        assertEquals(1, dtype.err().lines().filter(l -> l.startsWith("neuron4j: input 'a'")).count(),
+                dtype::toString);
+        assertTrue(Files.notExists(out), "nothing written on failure");
     }
 
     @Test
@@ -99,9 +127,9 @@ class RunCommandTest {
         assertArrayEquals(new float[] {11, 22, 33}, Cli.readFloats(out.resolve("output0.npy")));
         assertArrayEquals(new float[] {10, 40, 90}, Cli.readFloats(out.resolve("output1.npy")));
         assertArrayEquals(new long[] {1, 3}, Npy.read(out.resolve("output1.npy")).shape());
-        InspectCommandTest.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "-i", "z=" + b, "-o",
+        Cli.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "-i", "z=" + b, "-o",
                 out.toString()), "z");
-        InspectCommandTest.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "--random-inputs", "-o",
+        Cli.assertFails(Cli.run("run", pt.toString(), "-i", "a=" + a, "--random-inputs", "-o",
                 out.toString()), "TorchScript files do not record");
     }
 

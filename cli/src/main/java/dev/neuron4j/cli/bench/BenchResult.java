@@ -1,4 +1,4 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,7 +15,7 @@ import java.util.Map;
  * @param totalInfs inferences completed in the measured duration
  * @param durationS the measured duration in seconds (warm-up excluded)
  */
-record BenchResult(String model, int nModels, int workersPerModel, double throughputAvg, double throughputPeak,
+public record BenchResult(String model, int nModels, int workersPerModel, double throughputAvg, double throughputPeak,
         double[] latencyMs, long totalInfs, double durationS) {
     /** The percentiles reported, as in neuronperf. */
     static final int[] PERCENTILES = {0, 50, 90, 95, 99, 100};

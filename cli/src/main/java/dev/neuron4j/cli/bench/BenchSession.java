@@ -1,6 +1,9 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.bench;
 
 import dev.neuron4j.NeuronRuntime;
+import dev.neuron4j.cli.CliException;
+import dev.neuron4j.cli.DurationConverter;
+import dev.neuron4j.cli.Json;
 import dev.neuron4j.npy.NpyArray;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +21,7 @@ import java.util.Map;
  * Runs benchmark configurations one after the other and reports them: the shared engine of {@code bench} and
  * {@code demo}.
  */
-final class BenchSession {
+public final class BenchSession {
     /**
      * One configuration: {@code models} copies on cores {@code firstCore ..} (NEFF), each called by
      * {@code workers} threads.
@@ -27,7 +30,7 @@ final class BenchSession {
      * @param models model copies
      * @param workers threads per copy
      */
-    record Config(int firstCore, int models, int workers) {}
+    public record Config(int firstCore, int models, int workers) {}
 
     private BenchSession() {}
 
@@ -36,8 +39,9 @@ final class BenchSession {
      *
      * @param all the largest copy count (visible cores for NEFFs)
      * @param workers the worker counts per copy
+     * @return the configurations, in the order they run
      */
-    static List<Config> defaults(int all, List<Integer> workers) {
+    public static List<Config> defaults(int all, List<Integer> workers) {
         List<Config> configs = new ArrayList<>();
         for (int models : all > 1 ? List.of(1, all) : List.of(1)) {
             for (int w : workers) {
@@ -47,8 +51,20 @@ final class BenchSession {
         return configs;
     }
 
-    /** Benchmarks a NEFF on an open runtime; inputs not given are random. */
-    static List<BenchResult> neff(NeuronRuntime runtime, Path file, List<Config> configs,
+    /**
+     * Benchmarks a NEFF on an open runtime, one configuration after the other (progress on {@code err}).
+     *
+     * @param runtime the runtime
+     * @param file the NEFF
+     * @param configs the configurations
+     * @param inputs one buffer per model input ({@link dev.neuron4j.cli.Inputs#forModel})
+     * @param warmup the unmeasured time per configuration
+     * @param duration the measured time per configuration
+     * @param err where progress goes
+     * @return one result per configuration
+     * @throws Exception if loading or a call fails
+     */
+    public static List<BenchResult> neff(NeuronRuntime runtime, Path file, List<Config> configs,
             Map<String, ByteBuffer> inputs, Duration warmup, Duration duration, PrintWriter err) throws Exception {
         List<BenchResult> results = new ArrayList<>();
         Progress progress = new Progress(err);
@@ -96,8 +112,13 @@ final class BenchSession {
         return where + DurationConverter.format(warmup) + " warm-up + " + DurationConverter.format(duration);
     }
 
-    /** The results as an aligned table with neuronperf's column names. */
-    static String table(List<BenchResult> results) {
+    /**
+     * The results as an aligned table with neuronperf's column names.
+     *
+     * @param results the results
+     * @return a header line and one line per result
+     */
+    public static String table(List<BenchResult> results) {
         List<String> header = new ArrayList<>(results.isEmpty() ? List.of() : results.get(0).fields().keySet());
         List<List<String>> rows = new ArrayList<>();
         for (BenchResult r : results) {

@@ -1,8 +1,9 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.neuron4j.cli.Cli;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,6 @@ class DemoCommandTest {
                 "100ms", "--warmup", "0");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("instructions are not emulated"), r.out());
-        InspectCommandTest.assertFails(Cli.run("demo", dir.resolve("none.neff").toString()), "no such file");
+        Cli.assertFails(Cli.run("demo", dir.resolve("none.neff").toString()), "no such file");
     }
 }

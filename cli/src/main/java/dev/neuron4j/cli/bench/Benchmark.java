@@ -1,5 +1,6 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.bench;
 
+import dev.neuron4j.cli.CliException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,17 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.demo;
 
 import dev.neuron4j.DataType;
 import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.TensorSpec;
+import dev.neuron4j.cli.BaseCommand;
+import dev.neuron4j.cli.CliException;
+import dev.neuron4j.cli.DurationConverter;
+import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.Inputs;
+import dev.neuron4j.cli.ModelFile;
+import dev.neuron4j.cli.RuntimeChooser;
+import dev.neuron4j.cli.bench.BenchResult;
+import dev.neuron4j.cli.bench.BenchSession;
 import dev.neuron4j.neff.NeffFile;
 import dev.neuron4j.testkit.EmulatorNeff;
 import java.io.PrintWriter;
@@ -25,7 +34,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "demo", description = {"Benchmark a BERT-base-shaped model on every visible NeuronCore and "
         + "explain the report. Without a Neuron device this runs on the neuron4j emulator (about 30 s).",
         "On an Inf2/Trn host: neuron4j demo model.neff benchmarks your compiled NEFF on the hardware."})
-final class DemoCommand extends BaseCommand {
+public final class DemoCommand extends BaseCommand {
     /** BERT-base on inf2.xlarge, batch 1 (AWS's published figures): about 1 ms per inference. */
     static final long EXEC_US = 1000;
     static final int SEQUENCE = 128;

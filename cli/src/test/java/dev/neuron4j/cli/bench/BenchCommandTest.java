@@ -1,10 +1,11 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuron4j.cli.Cli;
 import dev.neuron4j.torch.TorchTestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,9 +86,9 @@ class BenchCommandTest {
                 "--duration", "100ms", "--warmup", "0");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.err().contains("core 1,"), r.err());
-        InspectCommandTest.assertFails(Cli.run("bench", neff.toString(), "--cores", "0-5", "--duration", "100ms"),
+        Cli.assertFails(Cli.run("bench", neff.toString(), "--cores", "0-5", "--duration", "100ms"),
                 "needs 6 visible core(s); this process owns 2");
-        InspectCommandTest.assertFails(Cli.run("bench", dir.resolve("none.neff").toString()), "no such file");
+        Cli.assertFails(Cli.run("bench", dir.resolve("none.neff").toString()), "no such file");
     }
 
     @Test
@@ -102,7 +103,25 @@ class BenchCommandTest {
         assertEquals(2, row.get("workers_per_model").asInt());
         assertTrue(row.get("total_infs").asLong() > 100, row.toString());
         assertEquals("libtorch", row.get("runtime").asText());
-        InspectCommandTest.assertFails(Cli.run("bench", pt.toString(), "--cores", "0", "--input", "x=" + x),
+        Cli.assertFails(Cli.run("bench", pt.toString(), "--cores", "0", "--input", "x=" + x),
                 "--cores applies to NEFF files");
+    }
+
+    @Test
+    void coreRanges() {
+        BenchCommand.CoreRangeConverter c = new BenchCommand.CoreRangeConverter();
+        assertEquals(new BenchCommand.CoreRange(0, 1), c.convert("0-1"));
+        assertEquals(new BenchCommand.CoreRange(3, 3), c.convert("3"));
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        long[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        assertEquals(1, Benchmark.percentile(v, 0));
+        assertEquals(5, Benchmark.percentile(v, 50));
+        assertEquals(9, Benchmark.percentile(v, 90));
+        assertEquals(10, Benchmark.percentile(v, 95));
+        assertEquals(10, Benchmark.percentile(v, 100));
+        assertEquals(0, Benchmark.percentile(new long[0], 50));
     }
 }

@@ -1,4 +1,4 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.bench;
 
 import java.io.PrintWriter;
 

@@ -1,6 +1,13 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.bench;
 
 import dev.neuron4j.NeuronRuntime;
+import dev.neuron4j.cli.BaseCommand;
+import dev.neuron4j.cli.CliException;
+import dev.neuron4j.cli.DurationConverter;
+import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.Inputs;
+import dev.neuron4j.cli.ModelFile;
+import dev.neuron4j.cli.TorchFiles;
 import dev.neuron4j.neff.NeffFile;
 import dev.neuron4j.npy.NpyArray;
 import java.nio.ByteBuffer;
@@ -27,7 +34,7 @@ import picocli.CommandLine.Parameters;
         + "throughput_peak (best 1-s window), latency_ms_p0/p50/p90/p95/p99/p100 (end to end) and total_infs.",
         "Without --cores/--replicas: neuronperf's defaults, {1 copy, all visible cores} x {1, 2 workers}.",
         "NEFF inputs not given are random; TorchScript files need every input as .npy (they record no shapes)."})
-final class BenchCommand extends BaseCommand {
+public final class BenchCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A .neff or TorchScript (.pt) file.")
     Path file;
 
@@ -69,12 +76,11 @@ final class BenchCommand extends BaseCommand {
     @Override
     protected int execute() throws Exception {
         if (duration.isZero()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be more than 0");
+            throw usageError("--duration must be more than 0");
         }
         if (threads != null && threads < 1 || placement != null && placement.replicas != null
                 && placement.replicas < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--threads-per-replica and --replicas must be at least 1");
+            throw usageError("--threads-per-replica and --replicas must be at least 1");
         }
         ModelFile kind = ModelFile.detect(file);
         Map<String, NpyArray> arrays = Inputs.read(inputs);

@@ -1,4 +1,4 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.inspect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuron4j.DataType;
+import dev.neuron4j.cli.Cli;
 import dev.neuron4j.testkit.EmulatorNeff;
 import dev.neuron4j.torch.TorchTestModels;
 import java.nio.file.Files;
@@ -74,20 +75,12 @@ class InspectCommandTest {
         Path text = Files.writeString(dir.resolve("notes.neff"), "hello, not a model\n");
         Path empty = Files.write(dir.resolve("empty.neff"), new byte[0]);
         Path zip = Files.write(dir.resolve("bad.pt"), new byte[] {'P', 'K', 3, 4, 0, 0, 0});
-        assertFails(Cli.run("inspect", truncated.toString()), "truncated.neff");
-        assertFails(Cli.run("inspect", header.toString()), "header.neff");
-        assertFails(Cli.run("inspect", text.toString()), "is not a NEFF");
-        assertFails(Cli.run("inspect", empty.toString()), "is empty");
-        assertFails(Cli.run("inspect", dir.resolve("missing.neff").toString()), "no such file");
-        assertFails(Cli.run("inspect", dir.toString()), "is a directory");
-        assertFails(Cli.run("inspect", zip.toString()), "bad.pt");
-    }
-
-    static void assertFails(Cli.Result r, String expected) {
-        assertEquals(ExitCodes.FAILURE, r.code(), r::toString);
-        assertEquals(1, r.err().lines().filter(l -> l.startsWith("neuron4j: ") && !l.contains("results are simulated"))
-                .count(), r::toString);
-        assertTrue(r.err().contains(expected), expected + " in\n" + r);
-        assertTrue(!r.err().contains("\tat "), "no stack trace without --verbose:\n" + r);
+        Cli.assertFails(Cli.run("inspect", truncated.toString()), "truncated.neff");
+        Cli.assertFails(Cli.run("inspect", header.toString()), "header.neff");
+        Cli.assertFails(Cli.run("inspect", text.toString()), "is not a NEFF");
+        Cli.assertFails(Cli.run("inspect", empty.toString()), "is empty");
+        Cli.assertFails(Cli.run("inspect", dir.resolve("missing.neff").toString()), "no such file");
+        Cli.assertFails(Cli.run("inspect", dir.toString()), "is a directory");
+        Cli.assertFails(Cli.run("inspect", zip.toString()), "bad.pt");
     }
 }

@@ -1,6 +1,10 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.inspect;
 
 import dev.neuron4j.TensorSpec;
+import dev.neuron4j.cli.BaseCommand;
+import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.Json;
+import dev.neuron4j.cli.ModelFile;
 import dev.neuron4j.neff.EmulatorOp;
 import dev.neuron4j.neff.NeffFile;
 import dev.neuron4j.neff.NeffHeader;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "inspect", description = "Describe a NEFF (header, subgraphs, inputs, outputs) or a "
         + "TorchScript file (methods, forward's inputs). Needs no Neuron runtime.")
-final class InspectCommand extends BaseCommand {
+public final class InspectCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A .neff or TorchScript (.pt) file.")
     Path file;
 
@@ -29,7 +33,7 @@ final class InspectCommand extends BaseCommand {
 
     @Override
     protected int execute() throws Exception {
-        Map<String, Object> r = ModelFile.detect(file) == ModelFile.NEFF ? neff() : TorchFiles.describe(file);
+        Map<String, Object> r = ModelFile.detect(file) == ModelFile.NEFF ? neff() : TorchScriptFacts.describe(file);
         if (json) {
             out().println(Json.write(r));
         } else {
@@ -68,10 +72,15 @@ final class InspectCommand extends BaseCommand {
         return m;
     }
 
-    static List<Map<String, Object>> tensors(List<TensorSpec> specs) {
+    private static List<Map<String, Object>> tensors(List<TensorSpec> specs) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (TensorSpec s : specs) {
-            list.add(Json.tensor(s));
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", s.name());
+            t.put("dtype", s.dataType().neffName());
+            t.put("shape", s.shape());
+            t.put("bytes", s.byteSize());
+            list.add(t);
         }
         return list;
     }

@@ -1,10 +1,16 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.run;
 
 import dev.neuron4j.DataType;
 import dev.neuron4j.NeffModel;
 import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.Placement;
 import dev.neuron4j.TensorSpec;
+import dev.neuron4j.cli.BaseCommand;
+import dev.neuron4j.cli.CliException;
+import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.Inputs;
+import dev.neuron4j.cli.ModelFile;
+import dev.neuron4j.cli.TorchFiles;
 import dev.neuron4j.neff.NeffFile;
 import dev.neuron4j.npy.Npy;
 import dev.neuron4j.npy.NpyArray;
@@ -29,7 +35,7 @@ import picocli.CommandLine.Parameters;
         "NEFF outputs are named as in the NEFF (characters other than letters, digits, '.', '_' and '-' become "
                 + "'_'); TorchScript outputs are output0.npy, output1.npy, ... in forward's order.",
         "bfloat16 and fp8 tensors have no NumPy dtype: they are read and written as their raw bits (uint16, uint8)."})
-final class RunCommand extends BaseCommand {
+public final class RunCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A .neff or TorchScript (.pt) file.")
     Path file;
 
@@ -63,8 +69,7 @@ final class RunCommand extends BaseCommand {
     }
 
     private void runNeff(Map<String, NpyArray> arrays) throws IOException {
-        NeffFile neff = NeffFile.read(file); // a clear message for a malformed file, before any runtime
-        Inputs.forModel(file.getFileName().toString(), neff.inputs(), arrays, inputs, randomInputs);
+        NeffFile.read(file); // a clear message for a malformed file, before any runtime
         if (core < 0) {
             throw new CliException("--core must be >= 0, got " + core);
         }
@@ -74,6 +79,7 @@ final class RunCommand extends BaseCommand {
                         + " core(s), 0 to " + (runtime.visibleCores() - 1));
             }
             try (NeffModel model = runtime.load(file, Placement.core(core))) {
+                // The inputs are checked once, against the loaded model, and written to it from their buffers.
                 Map<String, ByteBuffer> in = Inputs.forModel(model.name(), model.inputs(), arrays, inputs,
                         randomInputs);
                 long start = System.nanoTime();

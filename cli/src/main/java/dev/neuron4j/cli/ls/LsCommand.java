@@ -1,7 +1,10 @@
-package dev.neuron4j.cli;
+package dev.neuron4j.cli.ls;
 
 import dev.neuron4j.CoreMemory;
 import dev.neuron4j.NeuronRuntime;
+import dev.neuron4j.cli.BaseCommand;
+import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code neuron4j ls}: the runtime and its NeuronCores, like {@code neuron-ls}. */
 @Command(name = "ls", description = "Show the Neuron runtime (version, real or emulated), the instance family, "
         + "total and visible NeuronCores and the memory of each core.")
-final class LsCommand extends BaseCommand {
+public final class LsCommand extends BaseCommand {
     @Option(names = "--json", description = "Print JSON: version, emulated, library, instance_family, "
             + "total_cores, visible_cores, cores[{index, memory_bytes, memory_used_bytes}].")
     boolean json;
