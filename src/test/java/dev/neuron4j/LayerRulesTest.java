@@ -20,6 +20,11 @@ class LayerRulesTest {
     }
 
     @Test
+    void internalSeesOnlyBindings() {
+        LayerRules.internalSeesOnlyBindings().check(core);
+    }
+
+    @Test
     void readersNeedNoRuntime() {
         LayerRules.readersNeedNoRuntime().check(core);
     }

@@ -6,9 +6,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -45,7 +49,8 @@ public final class Npy {
     private Npy() {}
 
     /**
-     * Reads a {@code .npy} file.
+     * Reads a {@code .npy} file. The data goes from the file straight into the returned direct buffer (one
+     * copy, no intermediate array).
      *
      * @param file the file
      * @return its type, shape and bytes (little-endian, in a direct buffer)
@@ -54,8 +59,9 @@ public final class Npy {
      * @throws IOException if it cannot be read
      */
     public static NpyArray read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            // An unbuffered stream over the channel: after the header, the channel stands at the data.
+            return read(Channels.newInputStream(channel), channel, file.toString());
         }
     }
 
@@ -69,11 +75,16 @@ public final class Npy {
      * @throws IOException if it cannot be read
      */
     public static NpyArray read(InputStream in, String source) throws IOException {
-        int major = readVersion(in, source);
-        String header = readHeader(in, major, source);
-        Layout layout = layout(NpyHeaderParser.parse(header.strip(), source), source);
+        return read(in, Channels.newChannel(in), source);
+    }
+
+    /** Reads the header from {@code header}, then the data from {@code data}, which reads on where it ended. */
+    private static NpyArray read(InputStream header, ReadableByteChannel data, String source) throws IOException {
+        int major = readVersion(header, source);
+        String text = readHeader(header, major, source);
+        Layout layout = layout(NpyHeaderParser.parse(text.strip(), source), source);
         long size = dataSize(layout, source);
-        return new NpyArray(layout.type(), layout.shape(), readData(in, layout, size, source));
+        return new NpyArray(layout.type(), layout.shape(), readData(data, layout, size, source));
     }
 
     /** The element type and shape a header declares. */
@@ -158,19 +169,21 @@ public final class Npy {
     }
 
     /** Reads exactly {@code size} bytes of data, which must end the stream, into a direct buffer. */
-    private static ByteBuffer readData(InputStream in, Layout layout, long size, String source) throws IOException {
-        byte[] data = in.readNBytes((int) size);
-        if (data.length < size) {
-            throw new NpyFormatException(source + ": truncated .npy data: " + layout.describe() + " needs " + size
-                    + " bytes, the file has " + data.length);
+    private static ByteBuffer readData(ReadableByteChannel in, Layout layout, long size, String source)
+            throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        while (buffer.hasRemaining() && in.read(buffer) >= 0) {
+            // a blocking channel: each read makes progress or reports the end
         }
-        if (in.read() >= 0) {
+        if (buffer.hasRemaining()) {
+            throw new NpyFormatException(source + ": truncated .npy data: " + layout.describe() + " needs " + size
+                    + " bytes, the file has " + buffer.position());
+        }
+        if (in.read(ByteBuffer.allocate(1)) > 0) {
             throw new NpyFormatException(source + ": the file has bytes after the " + size + " bytes of "
                     + layout.describe() + " data");
         }
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.put(data).flip();
-        return buffer;
+        return buffer.flip();
     }
 
     private static boolean startsWithMagic(byte[] b) {

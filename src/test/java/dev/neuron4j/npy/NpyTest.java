@@ -104,35 +104,59 @@ class NpyTest {
         assertEquals(DataType.FLOAT32, Npy.rawBitsType(DataType.FLOAT32));
     }
 
-    @Test
-    void refusesMalformedFilesWithAReason() throws Exception {
+    /** Malformed files, each with a fragment of the reason it is refused for. */
+    private static List<Object[]> malformed() {
         String ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
-        assertRefused(file(ok, 4), "truncated .npy data");
-        assertRefused(file(ok, 12), "bytes after");
-        assertRefused(file(ok.replace("False", "True"), 8), "Fortran order");
-        assertRefused(file(ok.replace("<f4", ">f4"), 8), "big-endian");
-        assertRefused(file(ok.replace("<f4", "<f8"), 16), "float64");
-        assertRefused(file(ok.replace("<f4", "|b1"), 2), "bool");
-        assertRefused(file(ok.replace("<f4", "<V2"), 4), "bfloat16");
-        assertRefused(file(ok.replace("(2,)", "(2)"), 8), "(n,)");
-        assertRefused(file(ok.replace("(2,)", "(-2,)"), 8), "non-negative");
-        assertRefused(file(ok.replace("'shape'", "'shapes'"), 8), "exactly the keys");
-        assertRefused(file("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", 8), "structured");
-        assertRefused(file("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x", 8), "after the dictionary");
-        assertRefused(file("{'descr': '<f4', 'fortran_order': False, 'shape': (2,", 8), "malformed");
-        assertRefused("PK\3\4 not numpy".getBytes(StandardCharsets.ISO_8859_1), "not a .npy file");
-        assertRefused(new byte[0], "not a .npy file");
         byte[] v9 = file(ok, 8);
         v9[6] = 9;
-        assertRefused(v9, "version 9.0");
-        assertRefused(java.util.Arrays.copyOf(file(ok, 8), 20), "truncated .npy header");
-        assertRefused(file(ok.replace("(2,)", "(99999999999, 99999999999)"), 8), "too large");
+        return List.of(new Object[] {file(ok, 4), "truncated .npy data"},
+                new Object[] {file(ok, 12), "bytes after"},
+                new Object[] {file(ok.replace("False", "True"), 8), "Fortran order"},
+                new Object[] {file(ok.replace("<f4", ">f4"), 8), "big-endian"},
+                new Object[] {file(ok.replace("<f4", "<f8"), 16), "float64"},
+                new Object[] {file(ok.replace("<f4", "|b1"), 2), "bool"},
+                new Object[] {file(ok.replace("<f4", "<V2"), 4), "bfloat16"},
+                new Object[] {file(ok.replace("(2,)", "(2)"), 8), "(n,)"},
+                new Object[] {file(ok.replace("(2,)", "(-2,)"), 8), "non-negative"},
+                new Object[] {file(ok.replace("'shape'", "'shapes'"), 8), "exactly the keys"},
+                new Object[] {file("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }", 8),
+                    "structured"},
+                new Object[] {file("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } x", 8),
+                    "after the dictionary"},
+                new Object[] {file("{'descr': '<f4', 'fortran_order': False, 'shape': (2,", 8), "malformed"},
+                new Object[] {"PK\3\4 not numpy".getBytes(StandardCharsets.ISO_8859_1), "not a .npy file"},
+                new Object[] {new byte[0], "not a .npy file"},
+                new Object[] {v9, "version 9.0"},
+                new Object[] {java.util.Arrays.copyOf(file(ok, 8), 20), "truncated .npy header"},
+                new Object[] {file(ok.replace("(2,)", "(99999999999, 99999999999)"), 8), "too large"});
     }
 
-    private static void assertRefused(byte[] file, String expected) {
-        NpyFormatException e = assertThrows(NpyFormatException.class, () -> parse(file));
-        assertTrue(e.getMessage().contains(expected), e.getMessage());
-        assertTrue(e.getMessage().startsWith("t.npy: "), e.getMessage());
+    @Test
+    void refusesMalformedFilesWithAReason() {
+        for (Object[] c : malformed()) {
+            NpyFormatException e = assertThrows(NpyFormatException.class, () -> parse((byte[]) c[0]));
+            assertTrue(e.getMessage().contains((String) c[1]), e.getMessage());
+            assertTrue(e.getMessage().startsWith("t.npy: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFileReadsLikeAStreamIntoADirectBuffer(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("t.npy");
+        for (Object[] c : malformed()) {
+            Files.write(file, (byte[]) c[0]);
+            NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(file));
+            NpyFormatException fromStream = assertThrows(NpyFormatException.class, () -> parse((byte[]) c[0]));
+            assertEquals(file + fromStream.getMessage().substring("t.npy".length()), e.getMessage());
+        }
+        for (DataType type : TYPES) {
+            NpyArray written = array(type, 2, 3);
+            Files.write(file, bytes(written));
+            NpyArray read = Npy.read(file);
+            assertTrue(read.data().isDirect(), "a direct buffer");
+            assertEquals(0, read.data().position());
+            assertEquals(parse(bytes(written)), read, type::toString);
+        }
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class Inputs {
     private Inputs() {}
 
     /**
-     * Reads every {@code .npy} file, in the order given, each into one direct buffer ({@link NpyReader}).
+     * Reads every {@code .npy} file, in the order given, each into one direct buffer ({@link Npy#read(java.nio.file.Path)}).
      *
      * @param files the {@code --input} files by input name, or null for none
      * @return the arrays by input name
@@ -32,7 +32,7 @@ public final class Inputs {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         if (files != null) {
             for (Map.Entry<String, Path> e : files.entrySet()) {
-                arrays.put(e.getKey(), NpyReader.read(e.getValue()));
+                arrays.put(e.getKey(), Npy.read(e.getValue()));
             }
         }
         return arrays;
