@@ -1,36 +1,20 @@
 package dev.neuron4j;
 
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.neuron4j.testing.LayerRules;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-/** The core's layers: API → internal → generated bindings; the readers need no runtime. */
+/** The core's layers: API → internal → generated bindings; the readers need no runtime; no integration inside. */
 class LayerRulesTest {
-    private static JavaClasses core;
-
-    @BeforeAll
-    static void importCore() {
-        core = LayerRules.mainClasses("dev.neuron4j");
-    }
-
-    @Test
-    void bindingsKnowNothingAbove() {
-        LayerRules.bindingsKnowNothingAbove().check(core);
-    }
-
-    @Test
-    void internalSeesOnlyBindings() {
-        LayerRules.internalSeesOnlyBindings().check(core);
-    }
-
-    @Test
-    void readersNeedNoRuntime() {
-        LayerRules.readersNeedNoRuntime().check(core);
-    }
-
-    @Test
-    void coreHoldsNoIntegration() {
-        LayerRules.coreHoldsNoIntegration().check(core);
+    @TestFactory
+    Stream<DynamicTest> theCoreKeepsItsLayers() {
+        JavaClasses core = LayerRules.mainClasses("dev.neuron4j");
+        return Stream.of(LayerRules.bindingsKnowNothingAbove(), LayerRules.internalSeesOnlyBindings(),
+                LayerRules.readersNeedNoRuntime(), LayerRules.coreHoldsNoIntegration())
+                .map(rule -> dynamicTest(rule.getDescription(), () -> rule.check(core)));
     }
 }
