@@ -1,0 +1,54 @@
+package dev.neuron4j.serve;
+
+import dev.neuron4j.TensorSpec;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One model as the server serves it: its metadata and an asynchronous infer. Implementations are thread-safe;
+ * {@link #infer} never blocks the caller (an HTTP event-loop thread): the device is waited on by the model's
+ * own platform threads.
+ */
+public interface ServedModel extends AutoCloseable {
+    /** {@return the model's name, as in {@code /v2/models/{name}}} */
+    String name();
+
+    /** {@return the platform, e.g. {@code "neuron_neff"} or {@code "pytorch_torchscript"}} */
+    String platform();
+
+    /**
+     * {@return the inputs as a request must send them: with {@code -1} as the first dimension when the model
+     * batches ({@link #maxBatchSize()} > 1 or a batch dimension), else the compiled shape}
+     */
+    List<TensorSpec> inputs();
+
+    /** {@return the outputs, shaped like {@link #inputs()}} */
+    List<TensorSpec> outputs();
+
+    /** {@return the most rows one execution takes (1 when the model does not batch)} */
+    int maxBatchSize();
+
+    /** {@return whether the model takes requests (false once draining has begun)} */
+    boolean isReady();
+
+    /**
+     * Queues a request. The future completes with the outputs of this request's rows, or exceptionally with an
+     * {@link InferenceException} (bad input, queue full, timeout, draining, device failure).
+     *
+     * @param request the inputs and deadline
+     * @return the answer to come
+     */
+    CompletableFuture<InferenceResult> infer(InferenceRequest request);
+
+    /**
+     * Stops taking requests ({@link #isReady()} false, new ones fail with
+     * {@link InferenceException.Kind#UNAVAILABLE}) and completes once every request already taken is answered.
+     *
+     * @return completes when drained
+     */
+    CompletableFuture<Void> drain();
+
+    /** Drains, then frees the model's native resources. */
+    @Override
+    void close();
+}
