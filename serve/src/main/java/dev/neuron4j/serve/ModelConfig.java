@@ -160,19 +160,6 @@ public final class ModelConfig {
         return List.copyOf(all);
     }
 
-    /** {@return a builder holding these settings} */
-    public Builder toBuilder() {
-        Builder b = new Builder(name);
-        b.maxBatchSize = maxBatchSize;
-        b.maxQueueDelay = maxQueueDelay;
-        b.queueSize = queueSize;
-        b.requestTimeout = requestTimeout;
-        b.cores = cores;
-        b.coreList = coreList;
-        b.replicas = replicas;
-        return b;
-    }
-
     /** {@return the settings in config.json's words, e.g. {@code ModelConfig[name=add, max_queue_delay=2ms, ...]}} */
     @Override
     public String toString() {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,9 +15,23 @@ import java.util.Map;
  * once, unknown keys refused. Thread-safe (the mapper is shared and not reconfigured).
  */
 final class ModelConfigJson {
-    /** The keys, in the order the refusal of an unknown key lists them. */
-    static final List<String> KEYS = List.of("name", "max_batch_size", "max_queue_delay", "queue_size",
-            "request_timeout", "cores", "replicas");
+    /** How one key sets the builder; {@code key} is for messages. */
+    private interface Setter {
+        void apply(ModelConfig.Builder b, JsonNode value, String key);
+    }
+
+    /** The keys, in the order the refusal of an unknown key lists them, each with its setter. */
+    private static final Map<String, Setter> SETTERS = new LinkedHashMap<>();
+
+    static {
+        SETTERS.put("name", (b, v, k) -> { }); // read first: the builder is made with it
+        SETTERS.put("max_batch_size", (b, v, k) -> b.maxBatchSize(integer(v, k)));
+        SETTERS.put("max_queue_delay", (b, v, k) -> b.maxQueueDelay(duration(v, k)));
+        SETTERS.put("queue_size", (b, v, k) -> b.queueSize(integer(v, k)));
+        SETTERS.put("request_timeout", (b, v, k) -> b.requestTimeout(duration(v, k)));
+        SETTERS.put("cores", (b, v, k) -> b.cores(v.isIntegralNumber() ? Integer.toString(integer(v, k)) : text(v, k)));
+        SETTERS.put("replicas", (b, v, k) -> b.replicas(integer(v, k)));
+    }
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -57,30 +71,11 @@ final class ModelConfigJson {
     }
 
     private static void apply(ModelConfig.Builder b, String key, JsonNode value) {
-        switch (key) {
-            case "name":
-                break; // read first: the builder is made with it
-            case "max_batch_size":
-                b.maxBatchSize(integer(value, key));
-                break;
-            case "max_queue_delay":
-                b.maxQueueDelay(duration(value, key));
-                break;
-            case "queue_size":
-                b.queueSize(integer(value, key));
-                break;
-            case "request_timeout":
-                b.requestTimeout(duration(value, key));
-                break;
-            case "cores":
-                b.cores(value.isIntegralNumber() ? Integer.toString(integer(value, key)) : text(value, key));
-                break;
-            case "replicas":
-                b.replicas(integer(value, key));
-                break;
-            default:
-                throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + KEYS);
+        Setter setter = SETTERS.get(key);
+        if (setter == null) {
+            throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + SETTERS.keySet());
         }
+        setter.apply(b, value, key);
     }
 
     private static int integer(JsonNode value, String key) {
