@@ -22,6 +22,7 @@ public record TensorMetadata(String name, V2Datatype datatype, long[] shape) {
         shape = shape.clone();
     }
 
+    /** {@return a copy of the shape} */
     @Override
     public long[] shape() {
         return shape.clone();
