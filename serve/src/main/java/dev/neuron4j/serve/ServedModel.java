@@ -1,13 +1,15 @@
 package dev.neuron4j.serve;
 
-import dev.neuron4j.TensorSpec;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One model as the server serves it: its metadata and an asynchronous infer. Implementations are thread-safe;
  * {@link #infer} never blocks the caller (an HTTP event-loop thread): the device is waited on by the model's
- * own platform threads.
+ * own platform threads, and the futures complete on those threads (keep dependent actions short, or hand them
+ * to another executor with the {@code *Async} methods).
+ *
+ * <p>{@link NeffServedModel} serves a NEFF; another kind of model (e.g. TorchScript) is another implementation.
  */
 public interface ServedModel extends AutoCloseable {
     /** {@return the model's name, as in {@code /v2/models/{name}}} */
@@ -17,15 +19,15 @@ public interface ServedModel extends AutoCloseable {
     String platform();
 
     /**
-     * {@return the inputs as a request must send them: with {@code -1} as the first dimension when the model
-     * batches ({@link #maxBatchSize()} > 1 or a batch dimension), else the compiled shape}
+     * {@return the inputs as a request must send them, in the model's order: with {@code -1} as the first
+     * dimension when the model has a batch dimension, else the compiled shape}
      */
-    List<TensorSpec> inputs();
+    List<TensorMetadata> inputs();
 
-    /** {@return the outputs, shaped like {@link #inputs()}} */
-    List<TensorSpec> outputs();
+    /** {@return the outputs, in the model's order, shaped like {@link #inputs()}} */
+    List<TensorMetadata> outputs();
 
-    /** {@return the most rows one execution takes (1 when the model does not batch)} */
+    /** {@return the most rows one request or one execution carries (1 when the model has no batch dimension)} */
     int maxBatchSize();
 
     /** {@return whether the model takes requests (false once draining has begun)} */
