@@ -96,6 +96,25 @@ public final class ModelConfig {
         return ModelConfigJson.parse(Files.readString(file), file.toString(), folderName);
     }
 
+    /**
+     * A builder that starts from these settings under another name, e.g. to apply command-line settings over a
+     * folder's {@code config.json}.
+     *
+     * @param newName the name, as for {@link #builder(String)}
+     * @return the builder
+     */
+    public Builder toBuilder(String newName) {
+        Builder b = new Builder(newName);
+        b.maxBatchSize = maxBatchSize;
+        b.maxQueueDelay = maxQueueDelay;
+        b.queueSize = queueSize;
+        b.requestTimeout = requestTimeout;
+        b.cores = cores;
+        b.coreList = coreList;
+        b.replicas = replicas;
+        return b;
+    }
+
     /** {@return the model's name} */
     public String name() {
         return name;

@@ -5,15 +5,12 @@ import dev.neuron4j.NeffModel;
 import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.Placement;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,18 +137,8 @@ public final class NeffServedModel implements ServedModel {
      */
     public static NeffServedModel loadFolder(NeuronRuntime runtime, Path folder, InferenceListener listener)
             throws IOException {
-        ModelConfig config = ModelConfig.read(folder);
-        List<Path> neffs;
-        try (Stream<Path> files = Files.list(folder)) {
-            neffs = files.filter(f -> f.getFileName().toString().endsWith(".neff") && Files.isRegularFile(f))
-                    .sorted().collect(Collectors.toList());
-        }
-        if (neffs.size() != 1) {
-            throw new IOException("Model folder " + folder + " must hold one .neff file, it holds " + neffs.size()
-                    + (neffs.isEmpty() ? "" : ": " + neffs.stream().map(p -> p.getFileName().toString())
-                    .collect(Collectors.joining(", "))));
-        }
-        return load(runtime, neffs.get(0), config, listener);
+        ModelRepository.Entry entry = ModelRepository.modelFolder(folder);
+        return load(runtime, entry.neff(), entry.config(), listener);
     }
 
     /** Builds every replica's binding now, so that the first requests allocate nothing and failures show here. */
