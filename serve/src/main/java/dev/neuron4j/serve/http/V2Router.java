@@ -1,0 +1,277 @@
+package dev.neuron4j.serve.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuron4j.serve.InferenceException;
+import dev.neuron4j.serve.InferenceResult;
+import dev.neuron4j.serve.ServedModel;
+import dev.neuron4j.serve.TensorMetadata;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of the v2 REST protocol, {@code /metrics} and the health checks. Runs on the event loop: metadata
+ * is answered at once; an infer is decoded there, handed to the model (which never blocks), and answered from
+ * the model's future back on the channel's event loop. Shared by all channels; its state is the transport's.
+ */
+@ChannelHandler.Sharable
+final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** The one version every model has. */
+    static final String VERSION = "1";
+    private static final Logger LOG = LoggerFactory.getLogger(V2Router.class);
+    /** With no deadline of its own a request has the model's request timeout; this is later than any. */
+    private static final long NO_DEADLINE_NANOS = TimeUnit.DAYS.toNanos(365);
+
+    private final Map<String, ServedModel> models;
+    private final HttpTransport transport;
+    private final MetricsEndpoint metrics;
+    private final byte[] serverMetadata;
+
+    V2Router(Map<String, ServedModel> models, HttpTransport transport, MetricsEndpoint metrics, String version) {
+        this.models = models;
+        this.transport = transport;
+        this.metrics = metrics;
+        ObjectNode meta = V2JsonCodec.MAPPER.createObjectNode().put("name", "neuron4j").put("version", version);
+        meta.putArray("extensions").add("binary_tensor_data");
+        this.serverMetadata = V2JsonCodec.bytes(meta);
+    }
+
+    /** One request being answered: what the access log and the connection handling need. */
+    private static final class Exchange {
+        final String method;
+        final String path;
+        final boolean keepAlive;
+        final long startNanos = System.nanoTime();
+
+        Exchange(FullHttpRequest request) {
+            this.method = request.method().name();
+            this.path = new QueryStringDecoder(request.uri()).path();
+            this.keepAlive = HttpUtil.isKeepAlive(request);
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        transport.requestStarted();
+        Exchange exchange = new Exchange(request);
+        try {
+            if (request.decoderResult().isFailure()) {
+                throw HttpError.badRequest("malformed HTTP request: " + request.decoderResult().cause().getMessage());
+            }
+            route(ctx, request, exchange);
+        } catch (HttpError e) {
+            respond(ctx, exchange, ErrorResponses.of(ctx.alloc(), e));
+        } catch (RuntimeException e) {
+            LOG.error("Failed to answer {} {}", exchange.method, exchange.path, e);
+            respond(ctx, exchange, ErrorResponses.of(ctx.alloc(), 500, "internal error: " + e));
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request, Exchange exchange) {
+        String[] p = exchange.path.split("/", -1);
+        // p[0] is "" (the path starts with '/').
+        if (p.length == 2 && p[1].equals("metrics")) {
+            allow(request, exchange, HttpMethod.GET);
+            respond(ctx, exchange, metrics(ctx));
+            return;
+        }
+        if (p.length < 2 || !p[1].equals("v2")) {
+            throw notFound(exchange);
+        }
+        if (p.length == 2) {
+            allow(request, exchange, HttpMethod.GET);
+            respond(ctx, exchange, json(HttpResponseStatus.OK, serverMetadata));
+        } else if (p.length == 4 && p[2].equals("health") && (p[3].equals("live") || p[3].equals("ready"))) {
+            allow(request, exchange, HttpMethod.GET);
+            boolean ok = p[3].equals("live") || transport.isTakingRequests()
+                    && models.values().stream().allMatch(ServedModel::isReady);
+            respond(ctx, exchange, ok ? json(HttpResponseStatus.OK, new byte[0])
+                    : ErrorResponses.of(ctx.alloc(), 503, "the server is not ready"));
+        } else if (p.length >= 4 && p[2].equals("models")) {
+            modelRoute(ctx, request, exchange, p);
+        } else {
+            throw notFound(exchange);
+        }
+    }
+
+    /** {@code /v2/models/{name}[/versions/{v}][/ready|/infer]}. */
+    private void modelRoute(ChannelHandlerContext ctx, FullHttpRequest request, Exchange exchange, String[] p) {
+        ServedModel model = models.get(p[3]);
+        if (model == null) {
+            throw HttpError.notFound("unknown model '" + p[3] + "'; the server has " + models.keySet());
+        }
+        int next = 4;
+        if (p.length >= 6 && p[4].equals("versions")) {
+            if (!p[5].equals(VERSION)) {
+                throw HttpError.notFound("model '" + p[3] + "' has no version '" + p[5] + "'; its versions are ["
+                        + VERSION + "]");
+            }
+            next = 6;
+        }
+        String action = p.length == next ? "" : p.length == next + 1 ? p[next] : null;
+        if ("".equals(action)) {
+            allow(request, exchange, HttpMethod.GET);
+            respond(ctx, exchange, json(HttpResponseStatus.OK, V2JsonCodec.bytes(metadata(model))));
+        } else if ("ready".equals(action)) {
+            allow(request, exchange, HttpMethod.GET);
+            if (model.isReady() && transport.isTakingRequests()) {
+                ObjectNode ready = V2JsonCodec.MAPPER.createObjectNode().put("name", model.name()).put("ready", true);
+                respond(ctx, exchange, json(HttpResponseStatus.OK, V2JsonCodec.bytes(ready)));
+            } else {
+                respond(ctx, exchange, ErrorResponses.of(ctx.alloc(), 503, "model '" + model.name()
+                        + "' is not ready"));
+            }
+        } else if ("infer".equals(action)) {
+            allow(request, exchange, HttpMethod.POST);
+            infer(ctx, request, exchange, model);
+        } else {
+            throw notFound(exchange);
+        }
+    }
+
+    private void infer(ChannelHandlerContext ctx, FullHttpRequest request, Exchange exchange, ServedModel model) {
+        if (!transport.isTakingRequests()) {
+            throw HttpError.of(new InferenceException(InferenceException.Kind.UNAVAILABLE,
+                    "the server is shutting down"));
+        }
+        ByteBuf body = request.content();
+        int jsonLength = BinaryTensorData.jsonLength(request.headers().get(BinaryTensorData.HEADER),
+                body.readableBytes());
+        V2JsonCodec.DecodedInfer decoded = V2JsonCodec.decode(model, body, jsonLength,
+                System.nanoTime() + NO_DEADLINE_NANOS);
+        CompletableFuture<InferenceResult> answer = model.infer(decoded.request());
+        // The future completes on the model's worker thread: the response is built on the event loop.
+        answer.whenComplete((result, error) -> ctx.executor().execute(() -> {
+            FullHttpResponse response;
+            try {
+                response = error == null ? inferResponse(ctx, model, decoded, result) : failure(ctx, error);
+            } catch (RuntimeException | IOException e) {
+                LOG.error("Failed to encode the answer of model '{}'", model.name(), e);
+                response = ErrorResponses.of(ctx.alloc(), 500, "internal error: " + e);
+            }
+            respond(ctx, exchange, response);
+        }));
+    }
+
+    private static FullHttpResponse inferResponse(ChannelHandlerContext ctx, ServedModel model,
+            V2JsonCodec.DecodedInfer decoded, InferenceResult result) throws IOException {
+        ByteBufOutputStream json = new ByteBufOutputStream(ctx.alloc().buffer());
+        List<ByteBuffer> binary = new ArrayList<>();
+        try {
+            V2JsonCodec.encode(json, model, decoded.request().id(), result, decoded.outputs(), binary);
+        } catch (IOException | RuntimeException e) {
+            json.buffer().release();
+            throw e;
+        }
+        int jsonLength = json.buffer().readableBytes();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                BinaryTensorData.frame(json.buffer(), binary));
+        if (binary.isEmpty()) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        } else {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_OCTET_STREAM);
+            response.headers().set(BinaryTensorData.HEADER, jsonLength);
+        }
+        return response;
+    }
+
+    private static FullHttpResponse failure(ChannelHandlerContext ctx, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof InferenceException) {
+            return ErrorResponses.of(ctx.alloc(), HttpError.of((InferenceException) cause));
+        }
+        LOG.error("Inference failed", cause);
+        return ErrorResponses.of(ctx.alloc(), 500, "internal error: " + cause);
+    }
+
+    private static ObjectNode metadata(ServedModel model) {
+        ObjectNode meta = V2JsonCodec.MAPPER.createObjectNode().put("name", model.name());
+        meta.putArray("versions").add(VERSION);
+        meta.put("platform", model.platform());
+        tensors(meta.putArray("inputs"), model.inputs());
+        tensors(meta.putArray("outputs"), model.outputs());
+        return meta;
+    }
+
+    private static void tensors(ArrayNode array, List<TensorMetadata> tensors) {
+        for (TensorMetadata t : tensors) {
+            ArrayNode shape = array.addObject().put("name", t.name()).put("datatype", t.datatype().name())
+                    .putArray("shape");
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+        }
+    }
+
+    private FullHttpResponse metrics(ChannelHandlerContext ctx) {
+        ByteBufOutputStream out = new ByteBufOutputStream(ctx.alloc().buffer());
+        try {
+            metrics.write(out);
+        } catch (IOException e) {
+            out.buffer().release();
+            throw new IllegalStateException("cannot write the metrics", e);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                out.buffer());
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, metrics.contentType());
+        return response;
+    }
+
+    private static void allow(FullHttpRequest request, Exchange exchange, HttpMethod method) {
+        if (!request.method().equals(method)) {
+            throw HttpError.methodNotAllowed(exchange.method, exchange.path, method.name());
+        }
+    }
+
+    private static HttpError notFound(Exchange exchange) {
+        return HttpError.notFound("no such path: " + exchange.path);
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        return response;
+    }
+
+    /** Writes the response; once written, logs it and counts it answered (closing the connection if asked). */
+    private void respond(ChannelHandlerContext ctx, Exchange exchange, FullHttpResponse response) {
+        boolean keepAlive = exchange.keepAlive && transport.isTakingRequests();
+        long bytes = response.content().readableBytes();
+        HttpUtil.setContentLength(response, bytes);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        int status = response.status().code();
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            AccessLog.log(exchange.method, exchange.path, status, bytes, exchange.startNanos);
+            transport.requestAnswered();
+            if (!keepAlive) {
+                f.channel().close();
+            }
+        });
+    }
+}
