@@ -6,6 +6,7 @@ import dev.neuron4j.cli.demo.DemoCommand;
 import dev.neuron4j.cli.inspect.InspectCommand;
 import dev.neuron4j.cli.ls.LsCommand;
 import dev.neuron4j.cli.run.RunCommand;
+import dev.neuron4j.cli.serve.ServeCommand;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = "Runs and measures Neuron models (NEFF and TorchScript files) from the JVM, on AWS "
                 + "Inferentia2/Trainium NeuronCores or on the neuron4j emulator.",
         subcommands = {LsCommand.class, InspectCommand.class, RunCommand.class, BenchCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class},
+                DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 runtime error (one line; --verbose for details), 2 usage error.",
                 "Start with: neuron4j demo"})
 public final class Main implements Runnable {
