@@ -318,6 +318,31 @@ class NeuronServerTest {
     }
 
     @Test
+    void eachRequestGetsOneAccessLogLine() throws Exception {
+        // slf4j-simple (the tests' binding) prints to whatever System.err is at the time of each line.
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(200, get(client, server, "/v2/health/live").status());
+            HttpTests.Answer infer = post(client, server, "/v2/models/add/infer", addBody(2, 1));
+            assertEquals(404, get(client, server, "/v2/models/nope").status());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ServeTests.WAIT_SECONDS);
+            Pattern line = Pattern.compile("INFO dev\\.neuron4j\\.serve\\.access - GET /v2/models/nope 404 \\d+ \\d+us");
+            while (!line.matcher(captured.toString(StandardCharsets.UTF_8)).find() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            String log = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(Pattern.compile("access - GET /v2/health/live 200 0 \\d+us").matcher(log).find(), log);
+            assertTrue(Pattern.compile("access - POST /v2/models/add/infer 200 " + infer.body().length + " \\d+us")
+                    .matcher(log).find(), log);
+            assertTrue(line.matcher(log).find(), log);
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    @Test
     void manyRequestsOnOneConnectionAfterAnother() throws Exception {
         List<CompletableFuture<java.net.http.HttpResponse<String>>> answers = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
