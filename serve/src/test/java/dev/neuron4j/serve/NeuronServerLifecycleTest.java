@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.neuron4j.NeuronRuntime;
-import dev.neuron4j.RuntimeOptions;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,35 +19,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Back-pressure (429), timeouts (504) and a graceful shutdown mid-stream, over HTTP. */
 class NeuronServerLifecycleTest {
-    private NeuronRuntime runtime;
-    private NeuronServer server;
-    private final HttpClient client = HttpTests.client();
+    @RegisterExtension
+    final EmulatorRuntimeExtension emulator = new EmulatorRuntimeExtension();
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void open() {
-        runtime = ServeTests.openEmulator(RuntimeOptions.builder());
-    }
+    private NeuronServer server;
+    private final HttpClient client = HttpTests.client();
 
     @AfterEach
-    void close() {
+    void closeServer() {
         if (server != null) {
             server.close();
         }
-        ServeTests.closeAndAssertNoLiveObjects(runtime);
     }
 
     /** Serves "add" ([8, 4]) with one replica, one request per execution, each taking {@code execMicros}. */
     private void serveSlowAdd(long execMicros, ModelConfig.Builder config) throws Exception {
-        server = NeuronServer.builder().model(NeffServedModel.load(runtime, ServeTests.addNeff(dir, "add",
-                execMicros, 8, 4), config.replicas(1).maxBatchSize(1).build())).start();
+        Path neff = ServeTests.addNeff(dir, "add", execMicros, 8, 4);
+        server = NeuronServer.builder().model(NeffServedModel.load(emulator.runtime(), neff,
+                config.replicas(1).maxBatchSize(1).build())).start();
     }
 
     /** Sends {@code n} add requests of one row at once; {@return their answers} */
@@ -100,6 +94,22 @@ class NeuronServerLifecycleTest {
         assertTrue(timedOut >= 1, "no request timed out");
     }
 
+    @Test
+    void aDrainingModelIsNotReadyAndItsRequestsAre503() throws Exception {
+        Path neff = ServeTests.addNeff(dir, "add", 0, 8, 4);
+        NeffServedModel model = NeffServedModel.load(emulator.runtime(), neff, ModelConfig.builder("add").build());
+        server = NeuronServer.builder().model(model).start();
+        assertEquals(200, HttpTests.post(client, server, "/v2/models/add/infer", addBody(0, 1)).status());
+        model.drain().get(ServeTests.WAIT_SECONDS, TimeUnit.SECONDS);
+        assertFalse(server.isReady());
+        HttpTests.get(client, server, "/v2/health/ready").assertError(503, "not ready");
+        HttpTests.get(client, server, "/v2/models/add/ready").assertError(503, "model 'add' is not ready");
+        assertEquals(200, HttpTests.get(client, server, "/v2/health/live").status(), "live while draining");
+        HttpTests.Answer refused = HttpTests.post(client, server, "/v2/models/add/infer", addBody(0, 1))
+                .assertError(503, "draining");
+        assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+    }
+
     /** What one client thread saw: answers, and the connection errors with when their request was sent. */
     private static final class Client {
         final AtomicInteger answered = new AtomicInteger();
@@ -111,8 +121,9 @@ class NeuronServerLifecycleTest {
 
     @Test
     void shutdownMidStreamAnswersEveryRequestTakenRightOr503() throws Exception {
-        server = NeuronServer.builder().model(NeffServedModel.load(runtime, ServeTests.addNeff(dir, "add", 20_000,
-                8, 4), ModelConfig.builder("add").build())).start();
+        Path neff = ServeTests.addNeff(dir, "add", 20_000, 8, 4);
+        server = NeuronServer.builder().model(NeffServedModel.load(emulator.runtime(), neff,
+                ModelConfig.builder("add").build())).start();
         Client seen = new Client();
         long stopBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(ServeTests.WAIT_SECONDS);
         List<Thread> threads = new ArrayList<>();
@@ -154,6 +165,9 @@ class NeuronServerLifecycleTest {
             try {
                 a = HttpTests.post(client, server, "/v2/models/add/infer", addBody(base, 1));
             } catch (IOException e) {
+                if (e instanceof java.net.http.HttpTimeoutException) {
+                    seen.wrong.add("a request hung: " + e);
+                }
                 seen.failedSends.add(sent);
                 seen.errors.add(e + " after " + (System.nanoTime() - sent) / 1_000_000 + " ms");
                 return;

@@ -222,7 +222,8 @@ class NeuronServerTest {
                 + "{\"name\":\"bf\",\"datatype\":\"BF16\",\"shape\":[1,4],\"data\":[0.1,1.00390625,3,-1.01171875]},"
                 + "{\"name\":\"i8\",\"datatype\":\"INT8\",\"shape\":[1,4],\"data\":[-128,127,0,-1]},"
                 + "{\"name\":\"u64\",\"datatype\":\"UINT64\",\"shape\":[1,2],\"data\":[18446744073709551615,7]}],"
-                + "\"outputs\":[{\"name\":\"h_out\"},{\"name\":\"bf_out\"},{\"name\":\"i8_out\"},{\"name\":\"u64_out\"}]}";
+                + "\"outputs\":[{\"name\":\"h_out\"},{\"name\":\"bf_out\"},{\"name\":\"i8_out\"},"
+                + "{\"name\":\"u64_out\"}]}";
         HttpTests.Answer answer = post(client, server, "/v2/models/types/infer", body);
         assertEquals(200, answer.status(), answer.text());
         JsonNode out = answer.json().get("outputs");
@@ -328,7 +329,8 @@ class NeuronServerTest {
             HttpTests.Answer infer = post(client, server, "/v2/models/add/infer", addBody(2, 1));
             assertEquals(404, get(client, server, "/v2/models/nope").status());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ServeTests.WAIT_SECONDS);
-            Pattern line = Pattern.compile("INFO dev\\.neuron4j\\.serve\\.access - GET /v2/models/nope 404 \\d+ \\d+us");
+            Pattern line = Pattern.compile(
+                    "INFO dev\\.neuron4j\\.serve\\.access - GET /v2/models/nope 404 \\d+ \\d+us");
             while (!line.matcher(captured.toString(StandardCharsets.UTF_8)).find() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }

@@ -11,6 +11,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -23,8 +25,11 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +47,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
+    private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final EventLoopGroup group;
     private final V2Router router;
     private final AtomicInteger unanswered = new AtomicInteger();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean takingRequests = true;
     /** Set once bound, before {@link #start} returns the transport. */
     private volatile Channel serverChannel;
@@ -77,12 +84,13 @@ public final class HttpTransport implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(io);
         Map<String, ServedModel> byName = new LinkedHashMap<>();
         models.forEach(m -> byName.put(m.name(), m));
-        HttpTransport transport = new HttpTransport(group, java.util.Collections.unmodifiableMap(byName), metrics, version);
+        HttpTransport transport = new HttpTransport(group, Collections.unmodifiableMap(byName), metrics, version);
         try {
             transport.serverChannel = new ServerBootstrap().group(group).channel(channel)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            transport.connections.add(ch);
                             ch.pipeline().addLast(new HttpServerCodec(), new LimitedAggregator(maxRequestBytes),
                                     transport.router);
                         }
@@ -145,8 +153,15 @@ public final class HttpTransport implements AutoCloseable {
     @Override
     public void close() {
         takingRequests = false;
-        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        // A connection accepted just before the close may still wait to be registered on its loop; a loop that
+        // registers it while terminating would leave it open (its client hanging). One task through each loop
+        // (tasks run in order) finishes those registrations, so that closing the group closes them all.
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        connections.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The body aggregator, answering a body over the limit with the protocol's 413 JSON. */
