@@ -64,7 +64,7 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     /**
-     * Binds the listening socket and starts serving.
+     * Binds the listening socket and starts serving, on native epoll where it loads, else on NIO.
      *
      * @param host the address to bind, e.g. {@code 127.0.0.1}
      * @param port the port, 0 for a free one
@@ -77,7 +77,12 @@ public final class HttpTransport implements AutoCloseable {
      */
     public static HttpTransport start(String host, int port, int maxRequestBytes, List<ServedModel> models,
             MetricsEndpoint metrics, String version) {
-        boolean epoll = Epoll.isAvailable();
+        return start(host, port, maxRequestBytes, models, metrics, version, Epoll.isAvailable());
+    }
+
+    /** As the public {@code start}, choosing the transport: epoll, or NIO (the fallback, tested on its own). */
+    static HttpTransport start(String host, int port, int maxRequestBytes, List<ServedModel> models,
+            MetricsEndpoint metrics, String version, boolean epoll) {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
