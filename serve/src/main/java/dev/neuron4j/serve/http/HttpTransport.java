@@ -3,6 +3,7 @@ package dev.neuron4j.serve.http;
 import dev.neuron4j.serve.ServedModel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -169,9 +171,15 @@ public final class HttpTransport implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** The body aggregator, answering a body over the limit with the protocol's 413 JSON. */
+    /**
+     * The body aggregator, answering a body over the limit with the protocol's 413 JSON. The connection closes
+     * after it; the rest of the body is read (and dropped by the aggregator) first, so that the client, still
+     * sending, reads the answer rather than a reset.
+     */
     private static final class LimitedAggregator extends HttpObjectAggregator {
         private final int maxRequestBytes;
+        /** The 413 written while the rest of its body is still coming, or null. */
+        private ChannelFuture answeredOversized;
 
         LimitedAggregator(int maxRequestBytes) {
             super(maxRequestBytes);
@@ -185,17 +193,26 @@ public final class HttpTransport implements AutoCloseable {
                     + maxRequestBytes + " bytes");
             long bytes = response.content().readableBytes();
             HttpUtil.setContentLength(response, bytes);
-            // Like Netty's own: keep a keep-alive connection (the rest of the body is discarded), else close.
-            boolean close = oversized instanceof FullHttpMessage || !HttpUtil.isKeepAlive(oversized);
-            HttpUtil.setKeepAlive(response, !close);
+            HttpUtil.setKeepAlive(response, false);
             String method = oversized instanceof HttpRequest ? ((HttpRequest) oversized).method().name() : "?";
             String uri = oversized instanceof HttpRequest ? ((HttpRequest) oversized).uri() : "?";
-            ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
-                AccessLog.log(method, uri, 413, bytes, start);
-                if (close || !f.isSuccess()) {
-                    f.channel().close();
-                }
-            });
+            ChannelFuture written = ctx.writeAndFlush(response).addListener((ChannelFutureListener) f ->
+                    AccessLog.log(method, uri, 413, bytes, start));
+            if (oversized instanceof FullHttpMessage) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                answeredOversized = written;
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            boolean last = msg instanceof LastHttpContent;
+            super.channelRead(ctx, msg);
+            if (last && answeredOversized != null) {
+                answeredOversized.addListener(ChannelFutureListener.CLOSE);
+                answeredOversized = null;
+            }
         }
     }
 }
