@@ -222,7 +222,8 @@ class NeuronServerTest {
                 + "{\"name\":\"bf\",\"datatype\":\"BF16\",\"shape\":[1,4],\"data\":[0.1,1.00390625,3,-1.01171875]},"
                 + "{\"name\":\"i8\",\"datatype\":\"INT8\",\"shape\":[1,4],\"data\":[-128,127,0,-1]},"
                 + "{\"name\":\"u64\",\"datatype\":\"UINT64\",\"shape\":[1,2],\"data\":[18446744073709551615,7]}],"
-                + "\"outputs\":[{\"name\":\"h_out\"},{\"name\":\"bf_out\"},{\"name\":\"i8_out\"},{\"name\":\"u64_out\"}]}";
+                + "\"outputs\":[{\"name\":\"h_out\"},{\"name\":\"bf_out\"},{\"name\":\"i8_out\"},"
+                + "{\"name\":\"u64_out\"}]}";
         HttpTests.Answer answer = post(client, server, "/v2/models/types/infer", body);
         assertEquals(200, answer.status(), answer.text());
         JsonNode out = answer.json().get("outputs");
@@ -315,6 +316,32 @@ class NeuronServerTest {
         Matcher m = Pattern.compile("^" + pattern + " (\\S+)$", Pattern.MULTILINE).matcher(text);
         assertTrue(m.find(), pattern + " in\n" + text);
         return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void eachRequestGetsOneAccessLogLine() throws Exception {
+        // slf4j-simple (the tests' binding) prints to whatever System.err is at the time of each line.
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(200, get(client, server, "/v2/health/live").status());
+            HttpTests.Answer infer = post(client, server, "/v2/models/add/infer", addBody(2, 1));
+            assertEquals(404, get(client, server, "/v2/models/nope").status());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ServeTests.WAIT_SECONDS);
+            Pattern line = Pattern.compile(
+                    "INFO dev\\.neuron4j\\.serve\\.access - GET /v2/models/nope 404 \\d+ \\d+us");
+            while (!line.matcher(captured.toString(StandardCharsets.UTF_8)).find() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            String log = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(Pattern.compile("access - GET /v2/health/live 200 0 \\d+us").matcher(log).find(), log);
+            assertTrue(Pattern.compile("access - POST /v2/models/add/infer 200 " + infer.body().length + " \\d+us")
+                    .matcher(log).find(), log);
+            assertTrue(line.matcher(log).find(), log);
+        } finally {
+            System.setErr(err);
+        }
     }
 
     @Test

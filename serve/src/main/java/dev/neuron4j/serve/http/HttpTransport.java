@@ -3,6 +3,7 @@ package dev.neuron4j.serve.http;
 import dev.neuron4j.serve.ServedModel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -11,6 +12,8 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -23,8 +26,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +49,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
+    private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final EventLoopGroup group;
     private final V2Router router;
     private final AtomicInteger unanswered = new AtomicInteger();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean takingRequests = true;
     /** Set once bound, before {@link #start} returns the transport. */
     private volatile Channel serverChannel;
@@ -57,7 +66,7 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     /**
-     * Binds the listening socket and starts serving.
+     * Binds the listening socket and starts serving, on native epoll where it loads, else on NIO.
      *
      * @param host the address to bind, e.g. {@code 127.0.0.1}
      * @param port the port, 0 for a free one
@@ -70,19 +79,25 @@ public final class HttpTransport implements AutoCloseable {
      */
     public static HttpTransport start(String host, int port, int maxRequestBytes, List<ServedModel> models,
             MetricsEndpoint metrics, String version) {
-        boolean epoll = Epoll.isAvailable();
+        return start(host, port, maxRequestBytes, models, metrics, version, Epoll.isAvailable());
+    }
+
+    /** As the public {@code start}, choosing the transport: epoll, or NIO (the fallback, tested on its own). */
+    static HttpTransport start(String host, int port, int maxRequestBytes, List<ServedModel> models,
+            MetricsEndpoint metrics, String version, boolean epoll) {
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(io);
         Map<String, ServedModel> byName = new LinkedHashMap<>();
         models.forEach(m -> byName.put(m.name(), m));
-        HttpTransport transport = new HttpTransport(group, java.util.Collections.unmodifiableMap(byName), metrics, version);
+        HttpTransport transport = new HttpTransport(group, Collections.unmodifiableMap(byName), metrics, version);
         try {
             transport.serverChannel = new ServerBootstrap().group(group).channel(channel)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            transport.connections.add(ch);
                             ch.pipeline().addLast(new HttpServerCodec(), new LimitedAggregator(maxRequestBytes),
                                     transport.router);
                         }
@@ -145,13 +160,26 @@ public final class HttpTransport implements AutoCloseable {
     @Override
     public void close() {
         takingRequests = false;
-        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        // A connection accepted just before the close may still wait to be registered on its loop; a loop that
+        // registers it while terminating would leave it open (its client hanging). One task through each loop
+        // (tasks run in order) finishes those registrations, so that closing the group closes them all.
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        connections.close().awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** The body aggregator, answering a body over the limit with the protocol's 413 JSON. */
+    /**
+     * The body aggregator, answering a body over the limit with the protocol's 413 JSON. The connection closes
+     * after it; the rest of the body is read (and dropped by the aggregator) first, so that the client, still
+     * sending, reads the answer rather than a reset.
+     */
     private static final class LimitedAggregator extends HttpObjectAggregator {
         private final int maxRequestBytes;
+        /** The 413 written while the rest of its body is still coming, or null. */
+        private ChannelFuture answeredOversized;
 
         LimitedAggregator(int maxRequestBytes) {
             super(maxRequestBytes);
@@ -165,17 +193,26 @@ public final class HttpTransport implements AutoCloseable {
                     + maxRequestBytes + " bytes");
             long bytes = response.content().readableBytes();
             HttpUtil.setContentLength(response, bytes);
-            // Like Netty's own: keep a keep-alive connection (the rest of the body is discarded), else close.
-            boolean close = oversized instanceof FullHttpMessage || !HttpUtil.isKeepAlive(oversized);
-            HttpUtil.setKeepAlive(response, !close);
+            HttpUtil.setKeepAlive(response, false);
             String method = oversized instanceof HttpRequest ? ((HttpRequest) oversized).method().name() : "?";
             String uri = oversized instanceof HttpRequest ? ((HttpRequest) oversized).uri() : "?";
-            ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
-                AccessLog.log(method, uri, 413, bytes, start);
-                if (close || !f.isSuccess()) {
-                    f.channel().close();
-                }
-            });
+            ChannelFuture written = ctx.writeAndFlush(response).addListener((ChannelFutureListener) f ->
+                    AccessLog.log(method, uri, 413, bytes, start));
+            if (oversized instanceof FullHttpMessage) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                answeredOversized = written;
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            boolean last = msg instanceof LastHttpContent;
+            super.channelRead(ctx, msg);
+            if (last && answeredOversized != null) {
+                answeredOversized.addListener(ChannelFutureListener.CLOSE);
+                answeredOversized = null;
+            }
         }
     }
 }

@@ -23,57 +23,58 @@ final class TensorElements {
      */
     static String put(JsonNode v, V2Datatype type, ByteBuffer out) {
         switch (type) {
-            case FP32:
+            case FP32, FP16, BF16 -> {
                 if (!v.isNumber()) {
                     return "a number";
                 }
-                out.putFloat(v.floatValue());
-                return null;
-            case FP16:
-                if (!v.isNumber()) {
-                    return "a number";
+                float f = v.floatValue();
+                switch (type) {
+                    case FP32 -> out.putFloat(f);
+                    case FP16 -> out.putShort(floatToHalf(f));
+                    default -> out.putShort(floatToBfloat16(f));
                 }
-                out.putShort(floatToHalf(v.floatValue()));
                 return null;
-            case BF16:
-                if (!v.isNumber()) {
-                    return "a number";
-                }
-                out.putShort(floatToBfloat16(v.floatValue()));
-                return null;
-            case UINT64:
+            }
+            case UINT64 -> {
                 if (!v.isIntegralNumber() || v.bigIntegerValue().signum() < 0
                         || v.bigIntegerValue().compareTo(UINT64_MAX) > 0) {
                     return "an integer from 0 to " + UINT64_MAX;
                 }
                 out.putLong(v.bigIntegerValue().longValue());
                 return null;
-            default:
+            }
+            default -> {
                 return putInteger(v, type, out);
+            }
         }
     }
 
     private static String putInteger(JsonNode v, V2Datatype type, ByteBuffer out) {
-        long min;
-        long max;
-        switch (type) {
-            case INT8: min = Byte.MIN_VALUE; max = Byte.MAX_VALUE; break;
-            case UINT8: min = 0; max = 0xFF; break;
-            case INT16: min = Short.MIN_VALUE; max = Short.MAX_VALUE; break;
-            case UINT16: min = 0; max = 0xFFFF; break;
-            case INT32: min = Integer.MIN_VALUE; max = Integer.MAX_VALUE; break;
-            case UINT32: min = 0; max = 0xFFFF_FFFFL; break;
-            default: min = Long.MIN_VALUE; max = Long.MAX_VALUE; break;
-        }
+        long min = switch (type) {
+            case INT8 -> Byte.MIN_VALUE;
+            case INT16 -> Short.MIN_VALUE;
+            case INT32 -> Integer.MIN_VALUE;
+            case INT64 -> Long.MIN_VALUE;
+            default -> 0; // the unsigned types
+        };
+        long max = switch (type) {
+            case INT8 -> Byte.MAX_VALUE;
+            case UINT8 -> 0xFF;
+            case INT16 -> Short.MAX_VALUE;
+            case UINT16 -> 0xFFFF;
+            case INT32 -> Integer.MAX_VALUE;
+            case UINT32 -> 0xFFFF_FFFFL;
+            default -> Long.MAX_VALUE;
+        };
         if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
             return "an integer from " + min + " to " + max;
         }
         long x = v.longValue();
         switch (type.byteSize()) {
-            case 1: out.put((byte) x); break;
-            case 2: out.putShort((short) x); break;
-            case 4: out.putInt((int) x); break;
-            default: out.putLong(x); break;
+            case 1 -> out.put((byte) x);
+            case 2 -> out.putShort((short) x);
+            case 4 -> out.putInt((int) x);
+            default -> out.putLong(x);
         }
         return null;
     }
@@ -81,17 +82,17 @@ final class TensorElements {
     /** Writes the element at {@code in}'s position (little-endian) as a JSON number and advances. */
     static void write(ByteBuffer in, V2Datatype type, JsonGenerator json) throws IOException {
         switch (type) {
-            case FP32: json.writeNumber(in.getFloat()); break;
-            case FP16: json.writeNumber(halfToFloat(in.getShort())); break;
-            case BF16: json.writeNumber(Float.intBitsToFloat((in.getShort() & 0xFFFF) << 16)); break;
-            case INT8: json.writeNumber(in.get()); break;
-            case UINT8: json.writeNumber(in.get() & 0xFF); break;
-            case INT16: json.writeNumber(in.getShort()); break;
-            case UINT16: json.writeNumber(in.getShort() & 0xFFFF); break;
-            case INT32: json.writeNumber(in.getInt()); break;
-            case UINT32: json.writeNumber(in.getInt() & 0xFFFF_FFFFL); break;
-            case INT64: json.writeNumber(in.getLong()); break;
-            default: json.writeNumber(Long.toUnsignedString(in.getLong())); break; // UINT64
+            case FP32 -> json.writeNumber(in.getFloat());
+            case FP16 -> json.writeNumber(halfToFloat(in.getShort()));
+            case BF16 -> json.writeNumber(Float.intBitsToFloat((in.getShort() & 0xFFFF) << 16));
+            case INT8 -> json.writeNumber(in.get());
+            case UINT8 -> json.writeNumber(in.get() & 0xFF);
+            case INT16 -> json.writeNumber(in.getShort());
+            case UINT16 -> json.writeNumber(in.getShort() & 0xFFFF);
+            case INT32 -> json.writeNumber(in.getInt());
+            case UINT32 -> json.writeNumber(in.getInt() & 0xFFFF_FFFFL);
+            case INT64 -> json.writeNumber(in.getLong());
+            case UINT64 -> json.writeNumber(Long.toUnsignedString(in.getLong())); // written as the digits
         }
     }
 

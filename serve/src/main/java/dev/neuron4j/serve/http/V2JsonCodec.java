@@ -16,6 +16,7 @@ import dev.neuron4j.serve.V2Datatype;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,7 +62,8 @@ final class V2JsonCodec {
     static DecodedInfer decode(ServedModel model, ByteBuf body, int jsonLength, long deadlineNanos) {
         JsonNode root;
         try {
-            root = MAPPER.readTree((java.io.InputStream) new ByteBufInputStream(body.slice(0, jsonLength)));
+            InputStream json = new ByteBufInputStream(body.slice(body.readerIndex(), jsonLength));
+            root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw HttpError.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
