@@ -1,7 +1,8 @@
 /**
  * The HTTP layer of the server on Netty: the v2 REST routes ({@code V2Router}), the infer JSON
  * ({@code V2JsonCodec}, {@code TensorElements}), the binary tensor data extension ({@code BinaryTensorData}),
- * the {@code {"error": ...}} responses ({@code ErrorResponses}) and the access log ({@code AccessLog}).
+ * the {@code {"error": ...}} responses ({@code ErrorResponses}), answers in request order on a connection
+ * ({@code ResponseOrder}, for pipelined requests) and the access log ({@code AccessLog}).
  * {@link dev.neuron4j.serve.http.HttpTransport} (event loops, socket, pipeline) is what
  * {@link dev.neuron4j.serve.NeuronServer} starts; everything else is package-private.
  *
