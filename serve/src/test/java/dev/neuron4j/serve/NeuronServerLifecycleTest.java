@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Back-pressure (429), timeouts (504) and a graceful shutdown mid-stream, over HTTP. */
 class NeuronServerLifecycleTest {
     @RegisterExtension
-    final EmulatorRuntimeExtension emulator = new EmulatorRuntimeExtension();
+    final EmulatorRuntimeExtension emulator = EmulatorRuntimeExtension.perTest();
     @TempDir
     Path dir;
     private NeuronServer server;
