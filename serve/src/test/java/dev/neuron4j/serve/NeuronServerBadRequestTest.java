@@ -4,12 +4,9 @@ import static dev.neuron4j.serve.HttpTests.addBody;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.neuron4j.NeuronRuntime;
-import dev.neuron4j.RuntimeOptions;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad requests over HTTP, each answered with its status (never 500) and a message naming the fault; after them
@@ -29,24 +28,23 @@ class NeuronServerBadRequestTest {
     private static final int LIMIT = 4096;
     private static final String INFER = "/v2/models/add/infer";
 
-    private NeuronRuntime runtime;
-    private NeuronServer server;
+    @RegisterExtension
+    final EmulatorRuntimeExtension emulator = EmulatorRuntimeExtension.perClass();
     private final HttpClient client = HttpTests.client();
+    private NeuronServer server;
 
     @BeforeAll
-    void start() throws Exception {
-        runtime = ServeTests.openEmulator(RuntimeOptions.builder());
-        Path dir = Files.createTempDirectory("neuron-server-bad");
-        server = NeuronServer.builder().maxRequestBytes(LIMIT).model(NeffServedModel.load(runtime,
-                ServeTests.addNeff(dir, "add", 0, 8, 4), ModelConfig.builder("add").build())).start();
+    void start(@TempDir Path dir) throws Exception {
+        Path add = ServeTests.addNeff(dir, "add", 0, 8, 4);
+        server = NeuronServer.builder().maxRequestBytes(LIMIT)
+                .model(NeffServedModel.load(emulator.runtime(), add, ModelConfig.builder("add").build())).start();
     }
 
     @AfterAll
-    void stop() {
+    void stopServer() {
         if (server != null) {
             server.close();
         }
-        ServeTests.closeAndAssertNoLiveObjects(runtime);
     }
 
     /** One bad request: what it is, how it is sent, and the status and message fragment expected. */

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Back-pressure (429), timeouts (504) and a graceful shutdown mid-stream, over HTTP. */
 class NeuronServerLifecycleTest {
     @RegisterExtension
-    final EmulatorRuntimeExtension emulator = new EmulatorRuntimeExtension();
+    final EmulatorRuntimeExtension emulator = EmulatorRuntimeExtension.perTest();
     @TempDir
     Path dir;
     private NeuronServer server;
@@ -108,6 +110,33 @@ class NeuronServerLifecycleTest {
         HttpTests.Answer refused = HttpTests.post(client, server, "/v2/models/add/infer", addBody(0, 1))
                 .assertError(503, "draining");
         assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        serveSlowAdd(200_000, ModelConfig.builder("add"));
+        String infer = addBody(1, 1);
+        // A slow infer, then a health check (answered at once) on the same connection, in one write.
+        String requests = "POST /v2/models/add/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + infer.length() + "\r\n\r\n" + infer
+                + "GET /v2/health/live HTTP/1.1\r\nHost: x\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(ServeTests.WAIT_SECONDS));
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            StringBuilder got = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            // Until both answers have come: two status lines, and the infer's JSON to its end.
+            while (got.indexOf("HTTP/1.1", 1) < 0 || got.indexOf("]}]}") < 0) {
+                int n = socket.getInputStream().read(buffer);
+                assertTrue(n > 0, "the connection closed after " + got);
+                got.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+            }
+            int second = got.indexOf("HTTP/1.1", 1);
+            assertTrue(got.indexOf("\"model_name\":\"add\"") > 0 && got.indexOf("\"model_name\"") < second,
+                    "the slow infer is answered first:\n" + got);
+            assertTrue(got.substring(second).startsWith("HTTP/1.1 200"), got.toString());
+        }
     }
 
     /** What one client thread saw: answers, and the connection errors with when their request was sent. */

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuron4j.DataType;
 import dev.neuron4j.NeuronRuntime;
-import dev.neuron4j.RuntimeOptions;
 import dev.neuron4j.testkit.EmulatorNeff;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server over real HTTP on 127.0.0.1 (the JDK's client) with emulator NEFFs: every endpoint, add and matmul
@@ -41,13 +41,14 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NeuronServerTest {
-    private NeuronRuntime runtime;
+    @RegisterExtension
+    final EmulatorRuntimeExtension emulator = EmulatorRuntimeExtension.perClass();
     private NeuronServer server;
     private final HttpClient client = HttpTests.client();
 
     @BeforeAll
     void start() throws Exception {
-        runtime = ServeTests.openEmulator(RuntimeOptions.builder());
+        NeuronRuntime runtime = emulator.runtime();
         Path dir = Files.createTempDirectory("neuron-server-test");
         NeuronServer.Builder builder = NeuronServer.builder().maxRequestBytes(1 << 20);
         InferenceListener metrics = builder.metricsListener();
@@ -68,19 +69,10 @@ class NeuronServerTest {
     }
 
     @AfterAll
-    void stop() {
+    void stopServer() {
         if (server != null) {
             server.close();
         }
-        ServeTests.closeAndAssertNoLiveObjects(runtime);
-    }
-
-    NeuronServer server() {
-        return server;
-    }
-
-    HttpClient client() {
-        return client;
     }
 
     @Test
@@ -138,18 +130,20 @@ class NeuronServerTest {
         assertFalse(versioned.json().has("id"), "no id asked, none echoed");
     }
 
+    /** The matmul model's inputs, [2, 3] and [3, 4]. */
+    private static final float[] MATMUL_A = {1, 2, 3, 4, 5, 6};
+    private static final float[] MATMUL_B = {1, 0, 2, -1, 0, 1, 3, 2, 1, 1, 0.5f, 4};
+
     @Test
     void matmulThroughNestedJsonData() throws Exception {
-        float[] a = {1, 2, 3, 4, 5, 6};
-        float[] b = {1, 0, 2, -1, 0, 1, 3, 2, 1, 1, 0.5f, 4};
         String body = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[2,3],"
                 + "\"data\":[[1,2,3],[4,5,6]]},{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[3,4],\"data\":"
-                + array(b) + "}]}";
+                + array(MATMUL_B) + "}]}";
         HttpTests.Answer answer = post(client, server, "/v2/models/matmul/infer", body);
         assertEquals(200, answer.status(), answer.text());
         JsonNode c = answer.json().get("outputs").get(0);
         assertEquals("[2,4]", c.get("shape").toString());
-        assertArrayEquals(matmul(a, b, 2, 3, 4), floats(c.get("data")));
+        assertArrayEquals(matmul(MATMUL_A, MATMUL_B, 2, 3, 4), floats(c.get("data")));
     }
 
     static float[] matmul(float[] a, float[] b, int m, int k, int n) {
@@ -168,14 +162,12 @@ class NeuronServerTest {
 
     @Test
     void matmulThroughTheBinaryExtension() throws Exception {
-        float[] a = {1, 2, 3, 4, 5, 6};
-        float[] b = {1, 0, 2, -1, 0, 1, 3, 2, 1, 1, 0.5f, 4};
         String json = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[2,3],"
                 + "\"parameters\":{\"binary_data_size\":24}},{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[3,4],"
                 + "\"parameters\":{\"binary_data_size\":48}}],\"parameters\":{\"binary_data_output\":true}}";
         byte[] binary = new byte[72];
-        System.arraycopy(HttpTests.bytes(a), 0, binary, 0, 24);
-        System.arraycopy(HttpTests.bytes(b), 0, binary, 24, 48);
+        System.arraycopy(HttpTests.bytes(MATMUL_A), 0, binary, 0, 24);
+        System.arraycopy(HttpTests.bytes(MATMUL_B), 0, binary, 24, 48);
         HttpTests.Answer answer = postBinary(client, server, "/v2/models/matmul/infer", json,
                 Integer.toString(json.getBytes(StandardCharsets.UTF_8).length), binary);
         assertEquals(200, answer.status(), answer.text());
@@ -186,7 +178,7 @@ class NeuronServerTest {
         assertEquals(32, c.get("parameters").get("binary_data_size").asInt());
         assertFalse(c.has("data"), "a binary output has no data");
         assertEquals(jsonLength + 32, answer.body().length);
-        assertArrayEquals(matmul(a, b, 2, 3, 4), floats(answer.body(), jsonLength, 8));
+        assertArrayEquals(matmul(MATMUL_A, MATMUL_B, 2, 3, 4), floats(answer.body(), jsonLength, 8));
     }
 
     @Test
@@ -215,15 +207,21 @@ class NeuronServerTest {
         assertArrayEquals(ServeTests.sum(a, b), floats(asJson.json().get("outputs").get(0).get("data")));
     }
 
+    /** {@return an infer body for the "types" model: each input's JSON data, and the outputs asked for} */
+    private static String typesBody(String h, String bf, String i8, String u64, String outputs) {
+        return "{\"inputs\":["
+                + "{\"name\":\"h\",\"datatype\":\"FP16\",\"shape\":[1,4],\"data\":" + h + "},"
+                + "{\"name\":\"bf\",\"datatype\":\"BF16\",\"shape\":[1,4],\"data\":" + bf + "},"
+                + "{\"name\":\"i8\",\"datatype\":\"INT8\",\"shape\":[1,4],\"data\":" + i8 + "},"
+                + "{\"name\":\"u64\",\"datatype\":\"UINT64\",\"shape\":[1,2],\"data\":" + u64 + "}],"
+                + "\"outputs\":" + outputs + "}";
+    }
+
     @Test
     void datatypesConvertFromAndToJsonNumbers() throws Exception {
-        String body = "{\"inputs\":["
-                + "{\"name\":\"h\",\"datatype\":\"FP16\",\"shape\":[1,4],\"data\":[0.1,65504,1e-7,-2.5]},"
-                + "{\"name\":\"bf\",\"datatype\":\"BF16\",\"shape\":[1,4],\"data\":[0.1,1.00390625,3,-1.01171875]},"
-                + "{\"name\":\"i8\",\"datatype\":\"INT8\",\"shape\":[1,4],\"data\":[-128,127,0,-1]},"
-                + "{\"name\":\"u64\",\"datatype\":\"UINT64\",\"shape\":[1,2],\"data\":[18446744073709551615,7]}],"
-                + "\"outputs\":[{\"name\":\"h_out\"},{\"name\":\"bf_out\"},{\"name\":\"i8_out\"},"
-                + "{\"name\":\"u64_out\"}]}";
+        String body = typesBody("[0.1,65504,1e-7,-2.5]", "[0.1,1.00390625,3,-1.01171875]", "[-128,127,0,-1]",
+                "[18446744073709551615,7]", "[{\"name\":\"h_out\"},{\"name\":\"bf_out\"},{\"name\":\"i8_out\"},"
+                + "{\"name\":\"u64_out\"}]");
         HttpTests.Answer answer = post(client, server, "/v2/models/types/infer", body);
         assertEquals(200, answer.status(), answer.text());
         JsonNode out = answer.json().get("outputs");
@@ -239,12 +237,7 @@ class NeuronServerTest {
 
     @Test
     void onlyTheOutputsAskedForAreAnswered() throws Exception {
-        String body = "{\"inputs\":["
-                + "{\"name\":\"h\",\"datatype\":\"FP16\",\"shape\":[1,4],\"data\":[1,2,3,4]},"
-                + "{\"name\":\"bf\",\"datatype\":\"BF16\",\"shape\":[1,4],\"data\":[1,2,3,4]},"
-                + "{\"name\":\"i8\",\"datatype\":\"INT8\",\"shape\":[1,4],\"data\":[1,2,3,4]},"
-                + "{\"name\":\"u64\",\"datatype\":\"UINT64\",\"shape\":[1,2],\"data\":[1,2]}],"
-                + "\"outputs\":[{\"name\":\"i8_out\"}]}";
+        String body = typesBody("[1,2,3,4]", "[1,2,3,4]", "[1,2,3,4]", "[1,2]", "[{\"name\":\"i8_out\"}]");
         HttpTests.Answer answer = post(client, server, "/v2/models/types/infer", body);
         assertEquals(200, answer.status(), answer.text());
         JsonNode out = answer.json().get("outputs");

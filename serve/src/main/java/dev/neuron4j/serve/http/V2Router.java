@@ -67,8 +67,11 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         final String path;
         final boolean keepAlive;
         final long startNanos = System.nanoTime();
+        /** Its place among the connection's requests: answers go out in that order. */
+        final long place;
 
-        Exchange(FullHttpRequest request) {
+        Exchange(FullHttpRequest request, long place) {
+            this.place = place;
             this.method = request.method().name();
             this.path = new QueryStringDecoder(request.uri()).path();
             this.keepAlive = HttpUtil.isKeepAlive(request);
@@ -78,7 +81,7 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         transport.requestStarted();
-        Exchange exchange = new Exchange(request);
+        Exchange exchange = new Exchange(request, ResponseOrder.of(ctx.channel()).take());
         try {
             if (request.decoderResult().isFailure()) {
                 throw HttpError.badRequest("malformed HTTP request: " + request.decoderResult().cause().getMessage());
@@ -259,8 +262,15 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response;
     }
 
-    /** Writes the response; once written, logs it and counts it answered (closing the connection if asked). */
+    /**
+     * Writes the response once the connection's earlier requests are answered; once written, logs it and counts
+     * it answered (closing the connection if asked).
+     */
     private void respond(ChannelHandlerContext ctx, Exchange exchange, FullHttpResponse response) {
+        ResponseOrder.of(ctx.channel()).answer(exchange.place, () -> write(ctx, exchange, response));
+    }
+
+    private void write(ChannelHandlerContext ctx, Exchange exchange, FullHttpResponse response) {
         boolean keepAlive = exchange.keepAlive && transport.isTakingRequests();
         long bytes = response.content().readableBytes();
         HttpUtil.setContentLength(response, bytes);
