@@ -78,6 +78,21 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    /**
+     * A connection failure ends that connection only. A client that goes away (reset, broken pipe) is routine
+     * for a server and logged at DEBUG; anything else at WARN. Without this, Netty logs each reset at WARN from
+     * the pipeline's tail.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("Connection {} closed by the client: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            LOG.warn("Connection {} failed; closing it", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         transport.requestStarted();
