@@ -83,6 +83,17 @@ public final class TensorSpec {
 
     /** {@return the number of elements: the product of the dimensions (1 for a scalar)} */
     public long elementCount() {
+        return elementCount(shape);
+    }
+
+    /**
+     * The number of elements of a shape: the product of its dimensions, 1 for a scalar.
+     *
+     * @param shape the dimensions
+     * @return their product
+     * @throws ArithmeticException if it overflows a {@code long}
+     */
+    public static long elementCount(long[] shape) {
         long count = 1;
         for (long dim : shape) {
             count = Math.multiplyExact(count, dim);

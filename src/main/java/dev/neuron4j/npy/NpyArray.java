@@ -1,6 +1,7 @@
 package dev.neuron4j.npy;
 
 import dev.neuron4j.DataType;
+import dev.neuron4j.TensorSpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -42,11 +43,7 @@ public record NpyArray(DataType dataType, long[] shape, ByteBuffer data) {
 
     /** {@return the element count} */
     public long elementCount() {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return TensorSpec.elementCount(shape);
     }
 
     /** {@return e.g. {@code int32[1, 128]}} */

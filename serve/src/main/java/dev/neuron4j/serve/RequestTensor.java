@@ -1,6 +1,7 @@
 package dev.neuron4j.serve;
 
 import dev.neuron4j.DataType;
+import dev.neuron4j.TensorSpec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -31,11 +32,7 @@ public record RequestTensor(String name, DataType dataType, long[] shape, ByteBu
 
     /** {@return the number of elements, the product of the shape} */
     public long elementCount() {
-        long n = 1;
-        for (long d : shape) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return TensorSpec.elementCount(shape);
     }
 
     @Override
