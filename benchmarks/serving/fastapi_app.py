@@ -34,7 +34,6 @@ NRT_SUCCESS = 0
 NRT_FRAMEWORK_TYPE_NO_FW = 1
 NRT_TENSOR_PLACEMENT_DEVICE = 0
 NRT_TENSOR_USAGE_INPUT = 0
-NRT_TENSOR_USAGE_OUTPUT = 1
 
 # v2 datatype -> (array typecode, element bytes); libnrt dtype (nrt.h) -> v2 datatype
 DATATYPES = {"INT32": ("i", 4), "FP32": ("f", 4), "INT64": ("q", 8)}
@@ -53,7 +52,7 @@ class TensorInfoArray(ctypes.Structure):
 
 
 class NrtError(RuntimeError):
-    pass
+    """A libnrt call returned a status other than NRT_SUCCESS."""
 
 
 def _load_nrt(path: str) -> ctypes.CDLL:
@@ -92,6 +91,8 @@ def check(status: int, call: str) -> None:
 
 
 class TensorSpec:
+    """A model input or output: its name, v2 datatype, shape (batch first) and sizes in bytes."""
+
     def __init__(self, name: str, datatype: str, shape: List[int]):
         self.name, self.datatype, self.shape = name, datatype, shape
         self.row_elements = 1
@@ -99,7 +100,6 @@ class TensorSpec:
             self.row_elements *= d
         self.row_bytes = self.row_elements * DATATYPES[datatype][1]
         self.size = shape[0] * self.row_bytes
-
 
 
 class Model:
