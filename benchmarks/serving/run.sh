@@ -54,7 +54,7 @@ start() {
   local srv=$1 log=$2 workers=1 deadline=$(( $(date +%s) + 120 ))
   case $srv in
     neuron4j)
-      "$ROOT/neuron4j" serve "$REPO" --host 127.0.0.1 --port 0 --replicas "$REPLICAS" > "$log" 2>&1 &
+      "$ROOT/neuron4j" --runtime=emulator serve "$REPO" --host 127.0.0.1 --port 0 --replicas "$REPLICAS" > "$log" 2>&1 &
       SPID=$!
       until grep -q '^listening on http://' "$log"; do
         kill -0 $SPID 2>/dev/null || { cat "$log" >&2; echo "neuron4j serve died" >&2; exit 1; }
