@@ -1,6 +1,8 @@
 """Writes benchmarks/serving/RESULTS.md from run.sh's runs.tsv: a table per model and the goals.
 
-Usage: report.py RUNS_TSV RESULTS_MD MODE WARM DUR ELAPSED_S [CORES]
+Usage: report.py RUNS_TSV RESULTS_MD MODE WARM DUR ELAPSED_S [CORES [RECHECK_TSV...]]
+A RECHECK_TSV (a later run.sh run of a few points, e.g. CONCS=64 MODELS=noop) is listed in its own table, next to
+the main run's same points; the goals are judged on the main run.
 """
 
 import csv
@@ -29,6 +31,21 @@ def errors(row):
     return int(row["non2xx"]) + int(row["socket_errors"])
 
 
+def ok_rate(row):
+    """Successful (2xx) responses per second: wrk's req/s counts error responses too (e.g. fast 429s)."""
+    requests = int(row["requests"])
+    return float(row["req_s"]) * (requests - int(row["non2xx"])) / requests if requests else 0.0
+
+
+def read_runs(tsv):
+    with open(tsv) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    for r in rows:
+        r["req_s"] = ok_rate(r)
+        r["conc"] = int(r["conc"])
+    return rows
+
+
 def fmt(value, digits=0):
     return "–" if value is None else f"{value:,.{digits}f}"
 
@@ -36,11 +53,7 @@ def fmt(value, digits=0):
 def main(argv):
     tsv, md, mode, warm, dur, elapsed = argv[1:7]
     cores = int(argv[7]) if len(argv) > 7 else 2
-    with open(tsv) as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    for r in rows:
-        r["req_s"] = float(r["req_s"])
-        r["conc"] = int(r["conc"])
+    rows = read_runs(tsv)
     by = {(r["model"], r["server"], r["conc"]): r for r in rows}
     concs = sorted({r["conc"] for r in rows})
     models = [m for m in MODELS if any(r["model"] == m for r in rows)]
@@ -64,7 +77,7 @@ def main(argv):
         out += [f"## `{model}`: BERT-shaped noop, batch {batch}, exec {exec_us} µs"
                 + (f"; device ceiling {top:,.0f} req/s ({cores} cores × {batch} / {exec_us / 1000:g} ms)" if top
                    else "; no device time (overhead only)"), "",
-                "| concurrency | server | req/s | % of ceiling | p50 ms | p99 ms | errors | mean batch "
+                "| concurrency | server | 2xx req/s | % of ceiling | p50 ms | p99 ms | errors | mean batch "
                 "| server CPU µs / req |",
                 "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
         for c in concs:
@@ -84,11 +97,28 @@ def main(argv):
     n4j = [r for r in rows if r["server"] == "neuron4j"]
     n4j_errors = sum(errors(r) for r in n4j)
     others = sum(errors(r) for r in rows if r["server"] != "neuron4j")
+    failing = ", ".join(f"`{r['model']}` c={r['conc']}: {errors(r)}" for r in n4j if errors(r))
     out += [f"- **0 errors** (non-2xx responses + wrk socket errors, every neuron4j run): {n4j_errors} in "
-            f"{sum(int(r['requests']) for r in n4j):,} requests: **{'met' if n4j_errors == 0 else 'not met'}** "
-            f"(FastAPI runs: {others}).", ""]
+            f"{sum(int(r['requests']) for r in n4j):,} requests: **{'met' if n4j_errors == 0 else 'not met'}**"
+            + (f" ({failing}; the server's `/metrics` after each run, in `results/`, give the reason)" if failing else "")
+            + f". FastAPI runs: {others}.", ""]
+    for recheck in argv[8:]:
+        out += _recheck(recheck, by, cores)
     with open(md, "w") as f:
         f.write("\n".join(out))
+
+
+def _recheck(tsv, main, cores):
+    lines = [f"## Re-check: `{tsv}`", "",
+             "Points measured again after the main run (same script and durations); the goals above use the main run.",
+             "", "| model | concurrency | server | 2xx req/s (main run) | p50 ms (main) | p99 ms (main) | errors |",
+             "|---|---:|---|---:|---:|---:|---:|"]
+    for r in read_runs(tsv):
+        m = main.get((r["model"], r["server"], r["conc"]))
+        lines.append(f"| {r['model']} | {r['conc']} | {SERVERS[r['server']]} | {fmt(r['req_s'])} "
+                     f"({fmt(m['req_s']) if m else '–'}) | {r['p50_ms']} ({m['p50_ms'] if m else '–'}) "
+                     f"| {r['p99_ms']} ({m['p99_ms'] if m else '–'}) | {errors(r)} |")
+    return lines + [""]
 
 
 def _saturation_goals(by, concs, models, cores):

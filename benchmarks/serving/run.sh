@@ -77,7 +77,7 @@ start() {
           --log-level warning --no-access-log > "$log" 2>&1 &
       fi
       SPID=$!
-      until [ "$(grep -c '^fastapi_app pid' "$log")" -ge $workers ] \
+      until [ "$(grep -c '^fastapi_app pid' "$log" 2>/dev/null)" -ge $workers ] 2>/dev/null \
             && curl -s -o /dev/null -m 1 -f "http://127.0.0.1:$PORT/v2/health/ready"; do
         kill -0 $SPID 2>/dev/null || { cat "$log" >&2; echo "$srv died" >&2; exit 1; }
         [ "$(date +%s)" -lt $deadline ] || { echo "$srv not ready" >&2; exit 1; }
