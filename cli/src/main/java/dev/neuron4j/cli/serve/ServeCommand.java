@@ -82,16 +82,19 @@ public final class ServeCommand extends BaseCommand {
         try (NeuronRuntime runtime = openRuntime()) {
             NeuronServer.Builder builder = NeuronServer.builder().host(host).port(port);
             List<ServedModel> models = new ArrayList<>();
+            NeuronServer server;
             try {
                 for (ModelRepository.Entry entry : entries) {
                     models.add(NeffServedModel.load(runtime, entry.neff(), withOptions(entry.config()),
                             builder.metricsListener()));
                 }
+                server = builder.model(models.toArray(ServedModel[]::new)).start();
             } catch (Exception | Error e) {
+                // Until the server has started it owns nothing: a failed load or bind (e.g. the port is taken)
+                // closes what was loaded.
                 models.forEach(ServedModel::close);
                 throw e;
             }
-            NeuronServer server = builder.model(models.toArray(ServedModel[]::new)).start();
             CountDownLatch stop = new CountDownLatch(1);
             Signal.handle(new Signal("TERM"), s -> stop.countDown());
             Signal.handle(new Signal("INT"), s -> stop.countDown());

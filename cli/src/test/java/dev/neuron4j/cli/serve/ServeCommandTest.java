@@ -85,6 +85,20 @@ class ServeCommandTest {
     }
 
     @Test
+    void aPortInUseIsOneLineAndLeavesNothingLoaded(@TempDir Path dir) throws Exception {
+        Cli.assumeEmulator();
+        EmulatorNeff.builder().name("add.neff").input("a", DataType.FLOAT32, 4).input("b", DataType.FLOAT32, 4)
+                .output("c", DataType.FLOAT32, 4).op(EmulatorNeff.Op.ADD).writeTo(dir.resolve("add.neff"));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Cli.Result r = Cli.run("serve", dir.resolve("add.neff").toString(), "--port",
+                    String.valueOf(taken.getLocalPort()));
+            Cli.assertFails(r, "cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+        dev.neuron4j.testing.Emu.assertNoLiveObjects();
+    }
+
+    @Test
     void aPathWithNoModelIsOneLineAndExitOne(@TempDir Path dir) {
         Cli.Result r = Cli.run("serve", dir.toString(), "--port", "0");
         Cli.assertFails(r, "holds no model: expected a .neff file in it, or sub-folders");

@@ -109,7 +109,7 @@ public final class HttpTransport implements AutoCloseable {
             Thread.currentThread().interrupt();
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("interrupted while binding " + host + ":" + port, e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // sync() rethrows the bind's IOException unchecked: catch every kind
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
