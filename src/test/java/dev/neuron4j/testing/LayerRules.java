@@ -21,7 +21,7 @@ public final class LayerRules {
     /** Packages of the artifacts built on the core; none of them may appear in it. */
     public static final String[] INTEGRATIONS = {
         "dev.neuron4j.cli..", "dev.neuron4j.torch..", "dev.neuron4j.djl..", "dev.neuron4j.serve..",
-        "dev.neuron4j.spark..", "dev.neuron4j.testkit.."
+        "dev.neuron4j.spark..", "dev.neuron4j.testkit..", "dev.neuron4j.text.."
     };
 
     private LayerRules() {}
