@@ -59,16 +59,6 @@ public final class Encoding {
         return tokenTypeIds.clone();
     }
 
-    /** Copies the token ids into {@code target} from {@code offset} (for batch tensors, without a copy). */
-    void copyInputIds(long[] target, int offset) {
-        System.arraycopy(inputIds, 0, target, offset, inputIds.length);
-    }
-
-    /** Copies the attention mask into {@code target} from {@code offset}. */
-    void copyAttentionMask(long[] target, int offset) {
-        System.arraycopy(attentionMask, 0, target, offset, attentionMask.length);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Encoding e && Arrays.equals(inputIds, e.inputIds)
