@@ -32,12 +32,20 @@ final class Python {
         return Repo.file("text/src/test/python");
     }
 
-    /** Skips the calling test (a JUnit assumption with the reason) unless python3 imports the packages. */
-    static synchronized void assumeAvailable() {
+    /** {@return whether python3 imports the packages} Checked once. */
+    static synchronized boolean isAvailable() {
         if (missing == null) {
             missing = check();
         }
-        assumeTrue(missing.isEmpty(), missing);
+        return missing.isEmpty();
+    }
+
+    /**
+     * Skips the calling test (a JUnit assumption with the reason) unless python3 imports the packages. Call it
+     * per test ({@code @BeforeEach}): a class skipped in {@code @BeforeAll} is reported as no test at all.
+     */
+    static void assumeAvailable() {
+        assumeTrue(isAvailable(), () -> missing);
     }
 
     private static String check() {
