@@ -20,12 +20,27 @@ final class BertFixture {
 
     private BertFixture() {}
 
-    /** {@return the model folder, made if missing or stale} Call {@link Python#assumeAvailable()} first. */
+    /** {@return the model folder, made if missing or stale} Only when {@link Python#isAvailable()}. */
     static synchronized Path folder() throws IOException {
         if (folder == null) {
             folder = make();
         }
         return folder;
+    }
+
+    /**
+     * {@return the model folder, or null without Python} The tests of a class that uses it run with
+     * {@link Python.Required}, which skips each with the reason.
+     */
+    static Path folderIfPython() throws IOException {
+        return Python.isAvailable() ? folder() : null;
+    }
+
+    /** Closes what a test class made from the fixture, if it made it. */
+    static void close(AutoCloseable made) throws Exception {
+        if (made != null) {
+            made.close();
+        }
     }
 
     private static Path make() throws IOException {

@@ -14,10 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The Python scripts of text/src/test/python, run as processes. Tests that need them call
- * {@link #assumeAvailable()}: without python3 or its packages (torch, transformers, tokenizers) they are
+ * {@link Required}: without python3 or its packages (torch, transformers, tokenizers) they are
  * skipped with the reason (.ci/run installs the packages).
  */
 final class Python {
@@ -41,11 +43,14 @@ final class Python {
     }
 
     /**
-     * Skips the calling test (a JUnit assumption with the reason) unless python3 imports the packages. Call it
-     * per test ({@code @BeforeEach}): a class skipped in {@code @BeforeAll} is reported as no test at all.
+     * Skips each test of the class it extends (a JUnit assumption with the reason) unless python3 imports the
+     * packages. Per test, not per class: a class skipped in {@code @BeforeAll} is reported as no test at all.
      */
-    static void assumeAvailable() {
-        assumeTrue(isAvailable(), () -> missing);
+    static final class Required implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            assumeTrue(isAvailable(), () -> missing);
+        }
     }
 
     private static String check() {

@@ -21,12 +21,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The classifier pipeline on the fixture BERT, against Python transformers on the same sentences. */
+@ExtendWith(Python.Required.class)
 class TextClassifierTest {
     private static final double TOLERANCE = 1e-4;
     private static Path folder;
@@ -35,23 +36,13 @@ class TextClassifierTest {
     @BeforeAll
     @Timeout(600) // the first build traces the fixture
     static void fixture() throws IOException {
-        if (!Python.isAvailable()) {
-            return; // each test says so (assumeAvailable)
-        }
-        folder = BertFixture.folder();
-        classifier = TextClassifier.load(folder);
-    }
-
-    @BeforeEach
-    void python() {
-        Python.assumeAvailable();
+        folder = BertFixture.folderIfPython();
+        classifier = folder == null ? null : TextClassifier.load(folder);
     }
 
     @AfterAll
-    static void close() {
-        if (classifier != null) {
-            classifier.close();
-        }
+    static void close() throws Exception {
+        BertFixture.close(classifier);
     }
 
     private static List<String> sentences() {

@@ -15,12 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Java tokenizer gives Hugging Face Python tokenizers' ids on the fixture's tokenizer.json. */
+@ExtendWith(Python.Required.class)
 class TokenizerTest {
     private static Path tokenizerJson;
     private static Tokenizer tokenizer;
@@ -28,23 +29,14 @@ class TokenizerTest {
     @BeforeAll
     @Timeout(600) // the first build traces the fixture
     static void fixture() throws IOException {
-        if (!Python.isAvailable()) {
-            return; // each test says so (assumeAvailable)
-        }
-        tokenizerJson = BertFixture.folder().resolve("tokenizer.json");
-        tokenizer = Tokenizer.load(tokenizerJson);
-    }
-
-    @BeforeEach
-    void python() {
-        Python.assumeAvailable();
+        Path folder = BertFixture.folderIfPython();
+        tokenizerJson = folder == null ? null : folder.resolve("tokenizer.json");
+        tokenizer = folder == null ? null : Tokenizer.load(tokenizerJson);
     }
 
     @AfterAll
-    static void close() {
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
+    static void close() throws Exception {
+        BertFixture.close(tokenizer);
     }
 
     /** Python's encodings of the sentences, each padded and truncated to {@code length}. */
