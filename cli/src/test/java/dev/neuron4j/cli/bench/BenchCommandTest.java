@@ -1,6 +1,7 @@
 package dev.neuron4j.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,6 +43,7 @@ class BenchCommandTest {
         assertTrue(row.get("latency_ms_p0").asDouble() >= 0.99, "no call is faster than exec_us: " + row);
         assertTrue(row.get("latency_ms_p50").asDouble() <= row.get("latency_ms_p100").asDouble(), row.toString());
         assertEquals("emulator", row.get("runtime").asText());
+        assertFalse(row.has("cost_per_1m_inferences"), "no price given, no cost: " + row);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(2, lines.size());
         assertTrue(lines.get(0).startsWith(String.join(",", FIELDS)), lines.get(0));
