@@ -57,12 +57,9 @@ class CostTest {
     @Test
     void benchPricesItsThroughputAtAnInstance(@TempDir Path dir) throws Exception {
         Cli.assumeEmulator();
-        Path neff = Cli.addNeff(dir, 4, 1000);
         Path json = dir.resolve("report.json");
         Path csv = dir.resolve("report.csv");
-        Cli.Result r = Cli.run("bench", neff.toString(), "--replicas", "1", "--threads-per-replica", "1",
-                "--duration", "500ms", "--warmup", "100ms", "--instance", "inf2.xlarge", "--json", json.toString(),
-                "--csv", csv.toString());
+        Cli.Result r = BenchCommandTest.oneReplica(dir, "--instance", "inf2.xlarge");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("Cost per 1M inferences (SIMULATED: the emulator's throughput"), r.out());
         PrintedCost.assertArithmetic(r.out(), "inf2.xlarge", 0.758);
