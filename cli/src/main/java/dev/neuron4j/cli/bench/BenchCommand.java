@@ -17,11 +17,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,7 +35,8 @@ import picocli.CommandLine.Parameters;
         + "configuration, n_models copies each called by workers_per_model threads; reports throughput_avg, "
         + "throughput_peak (best 1-s window), latency_ms_p0/p50/p90/p95/p99/p100 (end to end) and total_infs.",
         "Without --cores/--replicas: neuronperf's defaults, {1 copy, all visible cores} x {1, 2 workers}.",
-        "NEFF inputs not given are random; TorchScript files need every input as .npy (they record no shapes)."})
+        "NEFF inputs not given are random; TorchScript files need every input as .npy (they record no shapes).",
+        "With --instance NAME or --price-per-hour USD: the cost per 1M inferences of the best configuration."})
 public final class BenchCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FILE", description = "A .neff or TorchScript (.pt) file.")
     Path file;
@@ -73,6 +76,9 @@ public final class BenchCommand extends BaseCommand {
     @Option(names = "--csv", paramLabel = "OUT", description = "Also write the report as CSV to OUT.")
     Path csvOut;
 
+    @Mixin
+    PriceOptions priceOptions;
+
     @Override
     protected int execute() throws Exception {
         if (duration.isZero()) {
@@ -110,8 +116,13 @@ public final class BenchCommand extends BaseCommand {
             results = BenchSession.torch(file, configs, arrays, warmup, duration, err());
         }
         out().print(BenchSession.table(results));
+        // Only when asked: bench runs on any host and its reports feed scripts, so no instance is assumed.
+        Optional<HourlyPrice> price = priceOptions.price();
+        if (price.isPresent()) {
+            out().print(System.lineSeparator() + CostReport.table(price.get(), results, runtimeName));
+        }
         out().flush();
-        List<Map<String, Object>> records = BenchSession.records(results, runtimeName);
+        List<Map<String, Object>> records = BenchSession.records(results, runtimeName, price);
         if (jsonOut != null) {
             BenchSession.writeJson(jsonOut, records);
         }

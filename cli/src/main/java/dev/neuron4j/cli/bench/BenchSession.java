@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs benchmark configurations one after the other and reports them: the shared engine of {@code bench} and
@@ -154,14 +155,18 @@ public final class BenchSession {
         sb.append(System.lineSeparator());
     }
 
-    /** The report as JSON records: neuronperf's fields, then model, duration_s and runtime. */
-    static List<Map<String, Object>> records(List<BenchResult> results, String runtime) {
+    /**
+     * The report as JSON records: neuronperf's fields, then model, duration_s and runtime, then the cost fields
+     * ({@link CostReport#fields}) when a price is given.
+     */
+    static List<Map<String, Object>> records(List<BenchResult> results, String runtime, Optional<HourlyPrice> price) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (BenchResult r : results) {
             Map<String, Object> m = new LinkedHashMap<>(r.fields());
             m.put("model", r.model());
             m.put("duration_s", BenchResult.round(r.durationS(), 3));
             m.put("runtime", runtime);
+            price.ifPresent(p -> m.putAll(CostReport.fields(p, r, runtime)));
             list.add(m);
         }
         return list;

@@ -12,6 +12,10 @@ import dev.neuron4j.cli.ModelFile;
 import dev.neuron4j.cli.RuntimeChooser;
 import dev.neuron4j.cli.bench.BenchResult;
 import dev.neuron4j.cli.bench.BenchSession;
+import dev.neuron4j.cli.bench.CostReport;
+import dev.neuron4j.cli.bench.HourlyPrice;
+import dev.neuron4j.cli.bench.InstancePrices;
+import dev.neuron4j.cli.bench.PriceOptions;
 import dev.neuron4j.neff.NeffFile;
 import dev.neuron4j.testkit.EmulatorNeff;
 import java.io.PrintWriter;
@@ -21,8 +25,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,11 +39,14 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "demo", description = {"Benchmark a BERT-base-shaped model on every visible NeuronCore and "
         + "explain the report. Without a Neuron device this runs on the neuron4j emulator (about 30 s).",
-        "On an Inf2/Trn host: neuron4j demo model.neff benchmarks your compiled NEFF on the hardware."})
+        "On an Inf2/Trn host: neuron4j demo model.neff benchmarks your compiled NEFF on the hardware.",
+        "Ends with the cost per 1M inferences at inf2.xlarge's on-demand price (--instance, --price-per-hour)."})
 public final class DemoCommand extends BaseCommand {
     /** BERT-base on inf2.xlarge, batch 1 (AWS's published figures): about 1 ms per inference. */
     static final long EXEC_US = 1000;
     static final int SEQUENCE = 128;
+    /** The instance the demo prices when no price is given: the one its model is shaped after. */
+    static final String DEFAULT_INSTANCE = "inf2.xlarge";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
             description = "A compiled NEFF to benchmark instead of the built-in emulator model.")
@@ -50,6 +59,9 @@ public final class DemoCommand extends BaseCommand {
     @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s", converter = DurationConverter.class,
             description = "Warm-up per configuration (default ${DEFAULT-VALUE}).")
     Duration warmup;
+
+    @Mixin
+    PriceOptions priceOptions;
 
     @Override
     protected int execute() throws Exception {
@@ -91,6 +103,7 @@ public final class DemoCommand extends BaseCommand {
             List<BenchResult> results = BenchSession.neff(runtime, model, configs, inputs, warmup, duration, err());
             out.print(BenchSession.table(results));
             outro(out, runtime, results, file == null);
+            cost(out, results, runtime.isEmulated() ? "emulator" : "real");
         } finally {
             if (tempDir != null) {
                 try (var files = Files.list(tempDir)) {
@@ -102,6 +115,19 @@ public final class DemoCommand extends BaseCommand {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The cost table, priced at inf2.xlarge unless the user gave a price: what a newcomer compares first. */
+    private void cost(PrintWriter out, List<BenchResult> results, String runtime) {
+        Optional<HourlyPrice> given = priceOptions.price();
+        HourlyPrice price = given.orElseGet(() -> InstancePrices.find(DEFAULT_INSTANCE).orElseThrow());
+        out.println();
+        out.print(CostReport.table(price, results, runtime));
+        if (given.isEmpty()) {
+            out.println("(" + DEFAULT_INSTANCE + " is the demo's default: --instance NAME or --price-per-hour USD "
+                    + "prices your machine)");
+        }
+        out.flush();
     }
 
     private void intro(PrintWriter out, NeuronRuntime runtime, Path model, NeffFile neff) {

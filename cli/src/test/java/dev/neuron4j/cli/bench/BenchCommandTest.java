@@ -1,14 +1,17 @@
 package dev.neuron4j.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuron4j.cli.Cli;
 import dev.neuron4j.torch.TorchTestModels;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,14 +22,25 @@ class BenchCommandTest {
             "latency_ms_p0", "latency_ms_p50", "latency_ms_p90", "latency_ms_p95", "latency_ms_p99",
             "latency_ms_p100", "total_infs");
 
+    /**
+     * Benches one replica of a 1-ms add NEFF with one worker for 500 ms, reporting to {@code dir/report.json} and
+     * {@code dir/report.csv}.
+     */
+    static Cli.Result oneReplica(Path dir, String... more) throws IOException {
+        Path neff = Cli.addNeff(dir, 4, 1000);
+        List<String> args = new ArrayList<>(List.of("bench", neff.toString(), "--replicas", "1",
+                "--threads-per-replica", "1", "--duration", "500ms", "--warmup", "100ms", "--json",
+                dir.resolve("report.json").toString(), "--csv", dir.resolve("report.csv").toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
     @Test
     void oneReplicaOfAOneMillisecondModel(@TempDir Path dir) throws Exception {
         Cli.assumeEmulator();
-        Path neff = Cli.addNeff(dir, 4, 1000);
         Path json = dir.resolve("report.json");
         Path csv = dir.resolve("report.csv");
-        Cli.Result r = Cli.run("bench", neff.toString(), "--replicas", "1", "--threads-per-replica", "1",
-                "--duration", "500ms", "--warmup", "100ms", "--json", json.toString(), "--csv", csv.toString());
+        Cli.Result r = oneReplica(dir);
         assertEquals(0, r.code(), r::toString);
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertEquals(1, report.size());
@@ -42,6 +56,7 @@ class BenchCommandTest {
         assertTrue(row.get("latency_ms_p0").asDouble() >= 0.99, "no call is faster than exec_us: " + row);
         assertTrue(row.get("latency_ms_p50").asDouble() <= row.get("latency_ms_p100").asDouble(), row.toString());
         assertEquals("emulator", row.get("runtime").asText());
+        assertFalse(row.has("cost_per_1m_inferences"), "no price given, no cost: " + row);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(2, lines.size());
         assertTrue(lines.get(0).startsWith(String.join(",", FIELDS)), lines.get(0));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.neuron4j.cli.Cli;
+import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.bench.PrintedCost;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +26,26 @@ class DemoCommandTest {
         assertTrue(out.contains("throughput_avg") && out.contains("latency_ms_p50"), out);
         assertTrue(out.contains("not hardware results"), out);
         assertEquals(4, out.lines().filter(l -> l.matches("\\s+[12]\\s+[12]\\s+.*")).count(), out);
+        // The cost table, priced at inf2.xlarge by default and labelled simulated.
+        assertTrue(out.contains("Cost per 1M inferences (SIMULATED"), out);
+        PrintedCost.assertArithmetic(out, "inf2.xlarge", 0.758);
+        assertTrue(out.contains("(inf2.xlarge is the demo's default: --instance NAME or --price-per-hour USD"), out);
+    }
+
+    @Test
+    void pricesAtTheGivenInstanceOrPrice() {
+        Cli.assumeEmulator();
+        Cli.Result r = Cli.run("demo", "--duration", "100ms", "--warmup", "0", "--instance", "trn1.2xlarge");
+        assertEquals(0, r.code(), r::toString);
+        PrintedCost.assertArithmetic(r.out(), "trn1.2xlarge", 1.34);
+        assertTrue(!r.out().contains("the demo's default"), r.out());
+        Cli.Result custom = Cli.run("demo", "--duration", "100ms", "--warmup", "0", "--price-per-hour", "0.33");
+        assertEquals(0, custom.code(), custom::toString);
+        PrintedCost.assertArithmetic(custom.out(), "custom", 0.33);
+        Cli.Result unknown = Cli.run("demo", "--instance", "g5.xlarge");
+        assertEquals(ExitCodes.USAGE, unknown.code(), unknown::toString);
+        assertTrue(unknown.err().contains("unknown instance 'g5.xlarge'") && unknown.err().contains("inf2.xlarge"),
+                unknown.err());
     }
 
     @Test
