@@ -12,7 +12,6 @@ import dev.neuron4j.RuntimeOptions;
 import dev.neuron4j.testing.Emu;
 import dev.neuron4j.testkit.EmulatorNeff;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -50,10 +49,7 @@ class NeffBucketTest {
                     .input("input1", inputType, batch, 4).output("logits", DataType.FLOAT32, batch, 2)
                     .writeTo(dir.resolve("model_b" + batch + "_s4.neff"));
         }
-        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"id2label\": {\"0\": \"Negative\", "
-                + "\"1\": \"Positive\"}, \"neuron4j\": {\"inputs\": [\"input_ids\", \"attention_mask\"], \"buckets\": ["
-                + "{\"file\": \"model_b1_s4.neff\", \"batch_size\": 1, \"sequence_length\": 4}, "
-                + "{\"file\": \"model_b2_s4.neff\", \"batch_size\": 2, \"sequence_length\": 4}]}}");
+        TokenizerNativesTest.copyResource("neff-buckets-config.json", dir.resolve("config.json"));
         return dir;
     }
 

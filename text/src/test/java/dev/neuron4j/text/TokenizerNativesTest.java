@@ -25,11 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenizerNativesTest {
     /** The smallest tokenizer.json: whitespace split, a three-word vocabulary, no padding in the file. */
     static Path wordLevelTokenizer(Path dir) throws IOException {
-        Path file = dir.resolve("tokenizer.json");
-        Files.writeString(file, "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [], "
-                + "\"normalizer\": null, \"pre_tokenizer\": {\"type\": \"WhitespaceSplit\"}, \"post_processor\": null, "
-                + "\"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"[UNK]\": 0, \"hello\": 1, "
-                + "\"world\": 2}, \"unk_token\": \"[UNK]\"}}");
+        return copyResource("word-level-tokenizer.json", dir.resolve("tokenizer.json"));
+    }
+
+    /** Copies a resource of this package to a file. */
+    static Path copyResource(String name, Path file) throws IOException {
+        try (InputStream in = TokenizerNativesTest.class.getResourceAsStream(name)) {
+            Files.copy(in, file);
+        }
         return file;
     }
 
