@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,7 +91,7 @@ class TokenizerTest {
             int tokens = padded.get(i).tokenCount();
             assertEquals(tokens, e.length(), "no padding: " + sentences.get(i));
             assertEquals(tokens, e.tokenCount());
-            long[] ids = java.util.Arrays.copyOf(padded.get(i).inputIds(), tokens);
+            long[] ids = Arrays.copyOf(padded.get(i).inputIds(), tokens);
             assertArrayEquals(ids, e.inputIds(), sentences.get(i));
             assertEquals(e, tokenizer.encode(sentences.get(i)), "one text alone as in a batch");
         }
@@ -147,6 +149,19 @@ class TokenizerTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTokenizerConfigBesideTheFileChangesNothing(@TempDir Path dir) throws IOException {
+        // save_pretrained also writes tokenizer_config.json, which DJL reads when it lies beside tokenizer.json.
+        Path copy = Files.copy(tokenizerJson, dir.resolve("tokenizer.json"));
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"model_max_length\": 16, "
+                + "\"do_lower_case\": false, \"tokenizer_class\": \"BertTokenizer\", \"pad_token\": \"[PAD]\"}");
+        List<String> sentences = Sentences.special();
+        try (Tokenizer beside = Tokenizer.load(copy)) {
+            assertEquals(tokenizer.encode(sentences, 32), beside.encode(sentences, 32));
+            assertEquals(tokenizer.encode(sentences), beside.encode(sentences));
         }
     }
 
