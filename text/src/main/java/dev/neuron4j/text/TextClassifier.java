@@ -61,7 +61,12 @@ public final class TextClassifier implements AutoCloseable {
         return builder(folder).build();
     }
 
-    /** {@return a builder for the model folder} @param folder the model folder */
+    /**
+     * Starts a classifier with options (a runtime for NEFF buckets, explicit labels).
+     *
+     * @param folder the model folder
+     * @return a builder
+     */
     public static Builder builder(Path folder) {
         return new Builder(folder);
     }

@@ -157,8 +157,7 @@ public record TextModelConfig(List<String> labels, List<String> inputs, List<Buc
             throw new IllegalArgumentException("id2label must be an object {\"0\": \"label\", ...}, got " + id2label);
         }
         TreeMap<Integer, String> byId = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = id2label.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : id2label.properties()) {
             int id;
             try {
                 id = Integer.parseInt(e.getKey());
