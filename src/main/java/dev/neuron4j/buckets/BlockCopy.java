@@ -1,0 +1,72 @@
+package dev.neuron4j.buckets;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Copies the leading block of one row-major array into another of the same rank: the elements whose index
+ * is below {@code region} in every dimension. Padding an input (a small array into a larger one) and slicing
+ * an output (a large one into a smaller) are both this copy.
+ */
+final class BlockCopy {
+    private BlockCopy() {}
+
+    /**
+     * Copies the block; bytes of {@code dst} outside it are left as they are. Absolute indexing: positions
+     * and limits are neither read nor changed.
+     *
+     * @param region per dimension, at most both shapes' size
+     */
+    static void copy(ByteBuffer src, long[] srcShape, ByteBuffer dst, long[] dstShape, long[] region,
+            int elementSize) {
+        int rank = region.length;
+        for (long r : region) {
+            if (r == 0) {
+                return;
+            }
+        }
+        // Inner dimensions whole in both arrays (and dimension d below the region) are one contiguous run.
+        long inner = elementSize;
+        int d = rank - 1;
+        while (d >= 0 && srcShape[d] == region[d] && dstShape[d] == region[d]) {
+            inner *= region[d];
+            d--;
+        }
+        if (d < 0) {
+            dst.put(0, src, 0, (int) inner);
+            return;
+        }
+        int runBytes = (int) (inner * region[d]);
+        // Odometer over dimensions 0..d-1, each step one run; strides in bytes.
+        long[] index = new long[d];
+        long[] srcStrides = new long[d];
+        long[] dstStrides = new long[d];
+        long s = inner * srcShape[d];
+        long t = inner * dstShape[d];
+        for (int i = d - 1; i >= 0; i--) {
+            srcStrides[i] = s;
+            dstStrides[i] = t;
+            s *= srcShape[i];
+            t *= dstShape[i];
+        }
+        long srcOffset = 0;
+        long dstOffset = 0;
+        for (;;) {
+            dst.put((int) dstOffset, src, (int) srcOffset, runBytes);
+            int i = d - 1;
+            for (; i >= 0; i--) {
+                index[i]++;
+                srcOffset += srcStrides[i];
+                dstOffset += dstStrides[i];
+                if (index[i] < region[i]) {
+                    break;
+                }
+                index[i] = 0;
+                srcOffset -= srcStrides[i] * region[i];
+                dstOffset -= dstStrides[i] * region[i];
+            }
+            if (i < 0) {
+                return;
+            }
+        }
+    }
+}
