@@ -184,6 +184,34 @@ class ShapeBucketsTest {
     }
 
     @Test
+    void modelsThatDoNotReportTheirOutputsServeWithDeclaredOnes() {
+        // As a TorchScript model: outputs output0, output1 of unknown type and shape, declared per bucket.
+        ShapeBuckets.Builder builder = ShapeBuckets.builder("torch-like");
+        for (long sequence : new long[] {8, 16}) {
+            builder.bucket(new BucketFixtures.RecordingModel(textBucket(runtime, 2, sequence), true),
+                    List.of(ShapeBuckets.output("output0", DataType.INT64, 2, sequence),
+                            ShapeBuckets.output("output1", DataType.INT64, 2, sequence)));
+        }
+        try (ShapeBuckets buckets = builder.build()) {
+            Map<String, ShapedBuffer> out = buckets.run(request(1, 9));
+            assertEquals(List.of("output0", "output1"), List.copyOf(out.keySet()));
+            assertArrayEquals(longs(100, 1, 9).toLongs(), out.get("output0").toLongs());
+        }
+    }
+
+    @Test
+    void anOutputUnlikeItsDeclarationIsAnError() {
+        try (ShapeBuckets buckets = ShapeBuckets.builder("wrong")
+                .bucket(new BucketFixtures.RecordingModel(textBucket(runtime, 2, 8), true),
+                        List.of(ShapeBuckets.output("output0", DataType.INT64, 2, 8),
+                                ShapeBuckets.output("output1", DataType.INT32, 2, 8))).build()) {
+            assertEquals("bucket 0 (text_b2_s8.neff: input_ids[2, 8], attention_mask[2, 8]) returned 128 bytes for "
+                    + "output output1: int32[2, 8] (64 bytes, output); outputs returned: [output0, output1]",
+                    assertThrows(IllegalStateException.class, () -> buckets.run(request(1, 1))).getMessage());
+        }
+    }
+
+    @Test
     void overLongRequestsAreRefusedNamingTheLargestBucket() {
         try (ShapeBuckets buckets = text(Overflow.REFUSE)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> buckets.run(request(1, 129)));
