@@ -69,4 +69,26 @@ final class BlockCopy {
             }
         }
     }
+
+    /**
+     * {@return how many leading bytes of an array of shape {@code full} the block {@code block} is, when it is
+     * contiguous there (whole in the dimensions after the innermost one where it is shorter, a single index in
+     * those before it: {@code [3, 4]} of {@code [8, 4]}, {@code [1, 9]} of {@code [2, 16]}), else -1}
+     */
+    static long prefixBytes(long[] block, long[] full, int elementSize) {
+        long bytes = elementSize;
+        for (long dim : block) {
+            bytes *= dim;
+        }
+        int shorter = block.length - 1;
+        while (shorter >= 0 && block[shorter] == full[shorter]) {
+            shorter--;
+        }
+        for (int d = 0; d < shorter; d++) {
+            if (block[d] != 1 && bytes != 0) {
+                return -1;
+            }
+        }
+        return bytes;
+    }
 }

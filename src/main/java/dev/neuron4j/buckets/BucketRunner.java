@@ -4,16 +4,14 @@ import dev.neuron4j.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Runs requests on one bucket: pads each input into a buffer of the bucket's shape, runs the model once and
- * slices the outputs back. Thread-safe: each call takes its own set of padded buffers from a pool, so at
- * most one set per concurrent call is ever allocated.
+ * Runs requests on one bucket: pads each input into a buffer of the bucket's shape, works out the outputs'
+ * shapes, and runs the model once ({@link BucketCall}). Thread-safe: each call takes its own set of padded
+ * buffers from a pool, so at most one set per concurrent call is ever allocated.
  */
 final class BucketRunner {
     private final Bucket bucket;
@@ -21,9 +19,11 @@ final class BucketRunner {
     /** Per input: at least this bucket's size of the input's pad element, repeated (shared, never written). */
     private final ByteBuffer[] padTemplates;
     private final ConcurrentLinkedQueue<ByteBuffer[]> idle = new ConcurrentLinkedQueue<>();
+    private final BucketCall call;
 
     BucketRunner(Bucket bucket, BucketLayout layout, ByteBuffer[] padTemplates) {
         this.bucket = bucket;
+        this.call = BucketCall.of(bucket);
         this.layout = layout;
         this.padTemplates = padTemplates;
     }
@@ -37,23 +37,20 @@ final class BucketRunner {
      * @throws IllegalStateException if the model returns an output missing or of the wrong size
      */
     Map<String, ShapedBuffer> run(String setName, ShapedBuffer[] inputs, long[][] shapes) {
-        List<TensorSpec> specs = bucket.inputs();
         long[][] outputShapes = outputShapes(setName, shapes);
         ByteBuffer[] padded = idle.poll();
         if (padded == null) {
-            padded = new ByteBuffer[specs.size()];
+            padded = new ByteBuffer[inputs.length];
         }
-        Map<String, ByteBuffer> outputs;
         try {
-            Map<String, ByteBuffer> modelInputs = new HashMap<>(2 * specs.size());
-            for (int i = 0; i < specs.size(); i++) {
-                modelInputs.put(specs.get(i).name(), pad(i, inputs[i], shapes[i], padded));
+            ByteBuffer[] values = new ByteBuffer[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                values[i] = pad(i, inputs[i], shapes[i], padded);
             }
-            outputs = bucket.model().run(modelInputs);
+            return call.call(values, outputShapes);
         } finally {
             idle.offer(padded);
         }
-        return slice(outputs, outputShapes);
     }
 
     private ByteBuffer pad(int input, ShapedBuffer value, long[] shape, ByteBuffer[] padded) {
@@ -105,30 +102,5 @@ final class BucketRunner {
 
     private String name(BucketLayout.InputAxis axis) {
         return bucket.inputs().get(axis.input()).name();
-    }
-
-    private Map<String, ShapedBuffer> slice(Map<String, ByteBuffer> outputs, long[][] shapes) {
-        List<TensorSpec> specs = bucket.outputs();
-        Map<String, ShapedBuffer> result = new LinkedHashMap<>(2 * specs.size());
-        for (int o = 0; o < specs.size(); o++) {
-            TensorSpec spec = specs.get(o);
-            ByteBuffer full = outputs.get(spec.name());
-            if (full == null || full.remaining() != spec.byteSize()) {
-                throw new IllegalStateException(bucket.describe() + " returned " + (full == null ? "no output '"
-                        + spec.name() + "'" : full.remaining() + " bytes for output " + spec) + "; outputs returned: "
-                        + outputs.keySet());
-            }
-            long[] bucketShape = bucket.outputShape(o);
-            if (Arrays.equals(shapes[o], bucketShape)) {
-                result.put(spec.name(), new ShapedBuffer(spec.dataType(), full, bucketShape));
-                continue;
-            }
-            int elementSize = spec.dataType().byteSize();
-            ByteBuffer sliced = ByteBuffer.allocateDirect((int) (TensorSpec.elementCount(shapes[o]) * elementSize))
-                    .order(ByteOrder.nativeOrder());
-            BlockCopy.copy(full.slice(), bucketShape, sliced, shapes[o], shapes[o], elementSize);
-            result.put(spec.name(), new ShapedBuffer(spec.dataType(), sliced, shapes[o]));
-        }
-        return result;
     }
 }

@@ -66,8 +66,10 @@ import java.util.stream.Collectors;
  *
  * <h2>Thread safety and ownership</h2>
  * Thread-safe: {@link #select} and {@link #run} may be called from many threads at once. Each running call has
- * its own padded buffers (kept for reuse, one set per concurrent call and bucket); the models are thread-safe
- * ({@link Model}). The set owns its models: {@link #close()} closes them all; a call running meanwhile finishes
+ * its own padded buffers (kept for reuse, one set per concurrent call and bucket) and, on a
+ * {@link dev.neuron4j.NeffModel}, its own {@link dev.neuron4j.Binding} (pooled likewise; on a
+ * {@link dev.neuron4j.ModelReplicas}, the leased replica's), into which outputs are read straight to the buffers
+ * returned; other models go through their thread-safe {@link Model#run}. The set owns its models: {@link #close()} closes them all; a call running meanwhile finishes
  * or fails as the model's own close decides, and calls after it throw {@link IllegalStateException}. A
  * {@link Builder#build()} that fails leaves the models open, for the caller to close.
  */
@@ -411,7 +413,7 @@ public final class ShapeBuckets implements AutoCloseable {
          *
          * @param model the compiled model, open; the set owns it once built
          * @param outputs its outputs in this bucket, in the order it returns them (see {@link #output}); when the
-         *     model reports output names, the same names
+         *     model reports output names, the same names, and where it reports a type, the same specs
          * @return this builder
          */
         public Builder bucket(Model model, List<TensorSpec> outputs) {
@@ -510,6 +512,12 @@ public final class ShapeBuckets implements AutoCloseable {
             if (!reported.isEmpty() && !reportedNames.equals(declaredNames)) {
                 throw new IllegalArgumentException("Buckets '" + name + "': the outputs declared for model '"
                         + model.name() + "' " + declaredNames + " are not the ones it reports " + reportedNames);
+            }
+            for (int i = 0; i < reported.size(); i++) {
+                if (reported.get(i).dataType() != DataType.UNKNOWN && !reported.get(i).equals(declared.get(i))) {
+                    throw new IllegalArgumentException("Buckets '" + name + "': output " + declared.get(i)
+                            + " declared for model '" + model.name() + "', which reports " + reported.get(i));
+                }
             }
             return declared;
         }

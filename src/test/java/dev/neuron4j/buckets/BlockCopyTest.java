@@ -1,12 +1,14 @@
 package dev.neuron4j.buckets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The block copy against an element-by-element reference, for every rank up to 4 and random shapes. */
+/** The block copy (and its contiguity test) against an element-by-element reference, ranks 0 to 4, random shapes. */
 class BlockCopyTest {
     @Test
     void copiesTheLeadingBlockAndLeavesTheRestAlone() {
@@ -36,7 +38,27 @@ class BlockCopyTest {
             byte[] actual = new byte[target.length];
             out.get(0, actual);
             assertArrayEquals(expected, actual, "trial " + trial);
+            // Where the block is contiguous in the source, it is the source's first bytes.
+            long prefix = BlockCopy.prefixBytes(region, src, elementSize);
+            if (prefix >= 0) {
+                byte[] block = new byte[(int) count(region) * elementSize];
+                reference(source, src, block, region, region, elementSize);
+                assertArrayEquals(Arrays.copyOf(source, (int) prefix), block, "prefix, trial " + trial);
+            }
         }
+    }
+
+    @Test
+    void aBlockIsAPrefixWhenItIsContiguousFromTheStart() {
+        assertEquals(3 * 4 * 8, BlockCopy.prefixBytes(new long[] {3, 4}, new long[] {8, 4}, 8)); // rows
+        assertEquals(9 * 4, BlockCopy.prefixBytes(new long[] {1, 9}, new long[] {1, 16}, 4));
+        assertEquals(9 * 4, BlockCopy.prefixBytes(new long[] {1, 9}, new long[] {2, 16}, 4)); // part of row 0
+        assertEquals(3 * 4 * 4, BlockCopy.prefixBytes(new long[] {1, 3, 4}, new long[] {2, 8, 4}, 4));
+        assertEquals(-1, BlockCopy.prefixBytes(new long[] {2, 9}, new long[] {2, 16}, 4)); // two part rows
+        assertEquals(-1, BlockCopy.prefixBytes(new long[] {2, 8, 3}, new long[] {2, 8, 4}, 4));
+        assertEquals(0, BlockCopy.prefixBytes(new long[] {0, 9}, new long[] {2, 16}, 4)); // empty
+        assertEquals(2 * 16 * 4, BlockCopy.prefixBytes(new long[] {2, 16}, new long[] {2, 16}, 4)); // whole
+        assertEquals(8, BlockCopy.prefixBytes(new long[0], new long[0], 8)); // a scalar
     }
 
     private static long count(long[] shape) {

@@ -83,6 +83,10 @@ class ShapeBucketsBuildTest {
                 + "[output0]", refusal(ShapeBuckets.builder("x").bucket(torch,
                         List.of(ShapeBuckets.output("logits", DataType.FLOAT32, 1, 2)))));
         refusal(ShapeBuckets.builder("x").bucket(torch, List.of(in("output0", DataType.FLOAT32, 1, 2))));
+        // A model that reports its outputs' types cannot be declared otherwise.
+        assertEquals("Buckets 'x': output logits: float32[1, 3] (12 bytes, output) declared for model 'b1_s32', "
+                + "which reports logits: float32[1, 2] (8 bytes, output)", refusal(ShapeBuckets.builder("x")
+                        .bucket(SpecModel.text(1, 32), List.of(ShapeBuckets.output("logits", DataType.FLOAT32, 1, 3)))));
         try (ShapeBuckets ok = ShapeBuckets.builder("x")
                 .bucket(torch, List.of(ShapeBuckets.output("output0", DataType.FLOAT32, 1, 2)))
                 .bucket(model("torch64", List.of(in("input_ids", DataType.INT64, 1, 64)), List.of(unknown)),

@@ -193,9 +193,12 @@ class ShapeBucketsTest {
                             ShapeBuckets.output("output1", DataType.INT64, 2, sequence)));
         }
         try (ShapeBuckets buckets = builder.build()) {
-            Map<String, ShapedBuffer> out = buckets.run(request(1, 9));
+            Map<String, ShapedBuffer> out = buckets.run(request(1, 9)); // a block inside [2, 16]
             assertEquals(List.of("output0", "output1"), List.copyOf(out.keySet()));
             assertArrayEquals(longs(100, 1, 9).toLongs(), out.get("output0").toLongs());
+            out = buckets.run(request(1, 16)); // the first row of [2, 16]
+            assertArrayEquals(longs(100, 1, 16).toLongs(), out.get("output0").toLongs());
+            assertArrayEquals(longs(1, 1, 16).toLongs(), out.get("output1").toLongs());
         }
     }
 
