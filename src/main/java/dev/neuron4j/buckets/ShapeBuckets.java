@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * try (ShapeBuckets buckets = ShapeBuckets.builder("bert")
- *         .bucket(runtime.load(Path.of("bert_b1_s32.neff"), Placement.auto()))
- *         .bucket(runtime.load(Path.of("bert_b1_s128.neff"), Placement.auto()))
+ *         .bucket(runtime.load(Path.of("bert_b1_s32.neff"), Placement.core(0)))
+ *         .bucket(runtime.load(Path.of("bert_b1_s128.neff"), Placement.core(0)))
  *         .padValue("input_ids", tokenizerPadId)        // attention_mask keeps the default, 0
  *         .overflow(Overflow.TRUNCATE)
  *         .build()) {
@@ -68,10 +68,11 @@ import java.util.stream.Collectors;
  * Thread-safe: {@link #select} and {@link #run} may be called from many threads at once. Each running call has
  * its own padded buffers (kept for reuse, one set per concurrent call and bucket) and, on a
  * {@link dev.neuron4j.NeffModel}, its own {@link dev.neuron4j.Binding} (pooled likewise; on a
- * {@link dev.neuron4j.ModelReplicas}, the leased replica's), into which outputs are read straight to the buffers
- * returned; other models go through their thread-safe {@link Model#run}. The set owns its models: {@link #close()} closes them all; a call running meanwhile finishes
- * or fails as the model's own close decides, and calls after it throw {@link IllegalStateException}. A
- * {@link Builder#build()} that fails leaves the models open, for the caller to close.
+ * {@link dev.neuron4j.ModelReplicas}, the leased replica's), whose outputs are read straight into the buffers
+ * returned; other models go through their thread-safe {@link Model#run}. The set owns its models:
+ * {@link #close()} closes them all; a call running meanwhile finishes or fails as the model's own close
+ * decides, and calls after it throw {@link IllegalStateException}. A {@link Builder#build()} that fails leaves
+ * the models open, for the caller to close.
  */
 public final class ShapeBuckets implements AutoCloseable {
     private final String name;
@@ -109,7 +110,12 @@ public final class ShapeBuckets implements AutoCloseable {
         this.runners = buckets.stream().map(b -> new BucketRunner(b, layout, templates)).toArray(BucketRunner[]::new);
     }
 
-    /** {@return a builder of a set with the given name (for messages)} */
+    /**
+     * Starts a set.
+     *
+     * @param name the set's name, for messages (e.g. the model folder's)
+     * @return a builder with no bucket, pad values 0 and {@link Overflow#REFUSE}
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -158,8 +164,10 @@ public final class ShapeBuckets implements AutoCloseable {
     }
 
     /**
-     * {@return the value an input is padded with: a {@link Long} or {@link Double} as given, else 0L}
+     * The value an input is padded with.
      *
+     * @param input an input name
+     * @return a {@link Long} or {@link Double} as given to the builder, else {@code 0L}
      * @throws IllegalArgumentException if there is no such input
      */
     public Number padValue(String input) {

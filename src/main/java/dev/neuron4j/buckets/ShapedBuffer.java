@@ -49,21 +49,42 @@ public final class ShapedBuffer {
         this.data = data.slice().order(ByteOrder.nativeOrder());
     }
 
-    /** {@return a new direct buffer holding {@code values} as int64, with the given shape} */
+    /**
+     * Copies values into a new direct buffer.
+     *
+     * @param values the elements, row-major
+     * @param shape the dimensions; their product must be {@code values.length}
+     * @return a int64 buffer of that shape
+     * @throws IllegalArgumentException if the shape does not match the count
+     */
     public static ShapedBuffer ofLongs(long[] values, long... shape) {
         ByteBuffer b = allocate(values.length, Long.BYTES);
         b.asLongBuffer().put(values);
         return new ShapedBuffer(DataType.INT64, b, shape);
     }
 
-    /** {@return a new direct buffer holding {@code values} as int32, with the given shape} */
+    /**
+     * Copies values into a new direct buffer.
+     *
+     * @param values the elements, row-major
+     * @param shape the dimensions; their product must be {@code values.length}
+     * @return a int32 buffer of that shape
+     * @throws IllegalArgumentException if the shape does not match the count
+     */
     public static ShapedBuffer ofInts(int[] values, long... shape) {
         ByteBuffer b = allocate(values.length, Integer.BYTES);
         b.asIntBuffer().put(values);
         return new ShapedBuffer(DataType.INT32, b, shape);
     }
 
-    /** {@return a new direct buffer holding {@code values} as float32, with the given shape} */
+    /**
+     * Copies values into a new direct buffer.
+     *
+     * @param values the elements, row-major
+     * @param shape the dimensions; their product must be {@code values.length}
+     * @return a float32 buffer of that shape
+     * @throws IllegalArgumentException if the shape does not match the count
+     */
     public static ShapedBuffer ofFloats(float[] values, long... shape) {
         ByteBuffer b = allocate(values.length, Float.BYTES);
         b.asFloatBuffer().put(values);
