@@ -18,6 +18,18 @@ final class BlockCopy {
      */
     static void copy(ByteBuffer src, long[] srcShape, ByteBuffer dst, long[] dstShape, long[] region,
             int elementSize) {
+        copy(src, 0, srcShape, dst, 0, dstShape, region, elementSize);
+    }
+
+    /**
+     * Copies the block from {@code srcOffset} in one array to {@code dstOffset} in the other: for rows of a batch
+     * (an offset of whole rows, the shapes those of the arrays the rows are in).
+     *
+     * @param region per dimension, at most both shapes' size, and in dimension 0 at most the rows left after
+     *     the offsets
+     */
+    static void copy(ByteBuffer src, long srcOffset, long[] srcShape, ByteBuffer dst, long dstOffset,
+            long[] dstShape, long[] region, int elementSize) {
         int rank = region.length;
         for (long r : region) {
             if (r == 0) {
@@ -32,7 +44,7 @@ final class BlockCopy {
             d--;
         }
         if (d < 0) {
-            dst.put(0, src, 0, (int) inner);
+            dst.put((int) dstOffset, src, (int) srcOffset, (int) inner);
             return;
         }
         int runBytes = (int) (inner * region[d]);
@@ -48,8 +60,6 @@ final class BlockCopy {
             s *= srcShape[i];
             t *= dstShape[i];
         }
-        long srcOffset = 0;
-        long dstOffset = 0;
         for (;;) {
             dst.put((int) dstOffset, src, (int) srcOffset, runBytes);
             int i = d - 1;

@@ -54,6 +54,20 @@ final class BucketLayout {
         return new BucketLayout(follows);
     }
 
+    /** {@return the index of the first output whose dimension 0 follows no input's dimension 0, or -1} */
+    int firstOutputWithoutRows() {
+        for (int o = 0; o < follows.length; o++) {
+            boolean rows = false;
+            for (InputAxis f : follows[o].length == 0 ? new InputAxis[0] : follows[o][0]) {
+                rows |= f.axis() == 0;
+            }
+            if (!rows) {
+                return o;
+            }
+        }
+        return -1;
+    }
+
     /** {@return the input dimensions that output {@code output}'s dimension {@code axis} follows; may be empty} */
     InputAxis[] follows(int output, int axis) {
         return follows[output][axis];

@@ -57,7 +57,8 @@ import java.util.stream.Collectors;
  * bucket given first. A request longer than every bucket in some dimension is refused or cut, as the
  * {@link Overflow} says; more rows (dimension 0) than every bucket holds is always refused, naming the largest
  * bucket. A server's batcher asks {@link #select} where a batch of R rows of longest sequence S goes (the
- * smallest bucket with batch at least R and sequence at least S) before it builds the batch.
+ * smallest bucket with batch at least R and sequence at least S) before it builds the batch, and
+ * {@link #runBatch} runs several requests as one such batch.
  *
  * <h2>Padding</h2>
  * Each input is padded with its pad value ({@link Builder#padValue}, 0 by default): the request's elements at
@@ -85,6 +86,7 @@ public final class ShapeBuckets implements AutoCloseable {
     private final long[][] maxSizes;
     private final Map<String, Number> padValues;
     private final Overflow overflow;
+    private final BucketLayout layout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ShapeBuckets(String name, List<Bucket> buckets, BucketLayout layout, Map<String, Number> padValues,
@@ -106,6 +108,7 @@ public final class ShapeBuckets implements AutoCloseable {
         }
         this.padValues = padValues;
         this.overflow = overflow;
+        this.layout = layout;
         ByteBuffer[] templates = padTemplates(buckets);
         this.runners = buckets.stream().map(b -> new BucketRunner(b, layout, templates)).toArray(BucketRunner[]::new);
     }
@@ -217,20 +220,100 @@ public final class ShapeBuckets implements AutoCloseable {
      */
     public Map<String, ShapedBuffer> run(Map<String, ShapedBuffer> request) {
         ensureOpen();
+        ShapedBuffer[] ordered = checked(request);
+        long[][] shapes = new long[ordered.length][];
+        for (int i = 0; i < ordered.length; i++) {
+            shapes[i] = ordered[i].shapeView();
+        }
+        long[][] fitted = fit(shapes);
+        return runners[smallestHolding(fitted).index()].run(name, new ShapedBuffer[][] {ordered},
+                new long[][][] {fitted}, fitted).get(0);
+    }
+
+    /**
+     * Runs several requests as one batch, for a server's batcher or a list of sentences: their rows (dimension
+     * 0) are stacked in order, each request padded to the batch's longest in the other dimensions (after
+     * {@link Overflow#TRUNCATE} cuts each one), the batch runs once on the bucket {@link #select} picks for it,
+     * and each request gets its own rows of every output back, sliced to its own shapes. Every output's
+     * dimension 0 must follow the rows of the inputs.
+     *
+     * @param requests at least one; each with one buffer per input name, of the input's type and rank, all of
+     *     its inputs with the same number of rows
+     * @return per request, in order, one buffer per output
+     * @throws IllegalArgumentException as {@link #run} for any request (the message starts with
+     *     {@code Request K of the batch: }), if a request's inputs disagree on their rows, if the batch has more
+     *     rows than every bucket, or if an output has no rows dimension
+     * @throws IllegalStateException as {@link #run}
+     */
+    public List<Map<String, ShapedBuffer>> runBatch(List<? extends Map<String, ShapedBuffer>> requests) {
+        ensureOpen();
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("Buckets '" + name + "': a batch needs at least one request");
+        }
+        int withoutRows = layout.firstOutputWithoutRows();
+        if (withoutRows >= 0) {
+            throw new IllegalArgumentException("Buckets '" + name + "': output '"
+                    + buckets.get(0).outputs().get(withoutRows).name() + "' has no rows (its dimension 0 follows "
+                    + "no input's dimension 0), so a batch cannot be split back into requests");
+        }
+        ShapedBuffer[][] ordered = new ShapedBuffer[requests.size()][];
+        long[][][] fitted = new long[requests.size()][][];
+        long[][] stacked = new long[inputs.size()][];
+        for (int k = 0; k < ordered.length; k++) {
+            try {
+                ordered[k] = checked(requests.get(k));
+                fitted[k] = fit(rowsOf(ordered[k]));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Request " + k + " of the batch: " + e.getMessage(), e);
+            }
+            for (int i = 0; i < stacked.length; i++) {
+                stacked[i] = stack(stacked[i], fitted[k][i]);
+            }
+        }
+        long[][] batch = fit(stacked);
+        return runners[smallestHolding(batch).index()].run(name, ordered, fitted, batch);
+    }
+
+    /** {@return the request's shapes, refused unless every input has dimension 0 and they agree on it} */
+    private long[][] rowsOf(ShapedBuffer[] request) {
+        long[][] shapes = new long[request.length][];
+        for (int i = 0; i < shapes.length; i++) {
+            shapes[i] = request[i].shapeView();
+            if (shapes[i].length == 0 || shapes[i][0] != shapes[0][0]) {
+                throw new IllegalArgumentException("Buckets '" + name + "': input '" + inputs.get(i).name()
+                        + "' has shape " + Arrays.toString(shapes[i]) + ", but a batch stacks rows: every input "
+                        + "needs dimension 0, the same in one request (" + (shapes[0].length == 0 ? "none"
+                                : shapes[0][0] + " rows") + " in '" + inputs.get(0).name() + "')");
+            }
+        }
+        return shapes;
+    }
+
+    /** {@return the batch's shape with one more request: rows added, the other dimensions the longest} */
+    private static long[] stack(long[] batch, long[] request) {
+        if (batch == null) {
+            return request.clone();
+        }
+        batch[0] = Math.addExact(batch[0], request[0]);
+        for (int d = 1; d < batch.length; d++) {
+            batch[d] = Math.max(batch[d], request[d]);
+        }
+        return batch;
+    }
+
+    /** {@return the request's buffers in the models' input order, their names, types and ranks checked} */
+    private ShapedBuffer[] checked(Map<String, ShapedBuffer> request) {
         ShapedBuffer[] ordered = new ShapedBuffer[inputs.size()];
         inOrder(request, ordered, "input");
-        long[][] shapes = new long[ordered.length][];
         for (int i = 0; i < ordered.length; i++) {
             TensorSpec spec = inputs.get(i);
             if (ordered[i].dataType() != spec.dataType()) {
                 throw new IllegalArgumentException("Buckets '" + name + "': input '" + spec.name() + "' is "
                         + ordered[i].describe() + ", the models take " + spec.dataType().neffName());
             }
-            shapes[i] = ordered[i].shapeView();
-            checkShape(i, shapes[i]);
+            checkShape(i, ordered[i].shapeView());
         }
-        long[][] fitted = fit(shapes);
-        return runners[smallestHolding(fitted).index()].run(name, ordered, fitted);
+        return ordered;
     }
 
     /** Puts the values in the models' input order; refuses unknown names first, then missing ones. */

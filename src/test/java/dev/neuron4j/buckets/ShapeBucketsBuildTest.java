@@ -132,6 +132,22 @@ class ShapeBucketsBuildTest {
     }
 
     @Test
+    void aBatchNeedsOutputsWithRows() {
+        // y [3] is the same in every bucket and follows no rows: a batch could not be split.
+        List<TensorSpec> y = List.of(out("y", DataType.FLOAT32, 3));
+        try (ShapeBuckets buckets = ShapeBuckets.builder("x")
+                .bucket(model("a", List.of(in("x", DataType.FLOAT32, 1, 4)), y))
+                .bucket(model("b", List.of(in("x", DataType.FLOAT32, 2, 4)), y)).build()) {
+            assertEquals("Buckets 'x': output 'y' has no rows (its dimension 0 follows no input's dimension 0), so "
+                    + "a batch cannot be split back into requests", assertThrows(IllegalArgumentException.class,
+                            () -> buckets.runBatch(List.of(Map.of("x", ShapedBuffer.ofFloats(new float[4], 1, 4)))))
+                            .getMessage());
+            assertArrayEquals(new long[] {3}, buckets.run(Map.of("x", ShapedBuffer.ofFloats(new float[4], 1, 4)))
+                    .get("y").shape());
+        }
+    }
+
+    @Test
     void padValuesMustNameAnInputAndFitItsType() {
         assertEquals("Buckets 'x': a pad value is set for input 'attention_mask', which the models do not have; "
                 + "inputs [input_ids]", refusal(ShapeBuckets.builder("x").bucket(SpecModel.text(1, 8))

@@ -270,6 +270,53 @@ class ShapeBucketsTest {
     }
 
     @Test
+    void aBatchOfRequestsRunsOnceAndEachGetsItsOwnRowsBack() {
+        BucketFixtures.RecordingModel[] recorded = new BucketFixtures.RecordingModel[6];
+        try (ShapeBuckets buckets = text(Overflow.REFUSE, recorded)) {
+            List<Map<String, ShapedBuffer>> out = buckets.runBatch(List.of(
+                    Map.of("input_ids", longs(100, 1, 5), "attention_mask", longs(1, 1, 5)),
+                    Map.of("input_ids", longs(200, 2, 40), "attention_mask", longs(2, 2, 40)),
+                    Map.of("input_ids", longs(300, 1, 3), "attention_mask", longs(3, 1, 3))));
+            // 4 rows of at most 40 tokens: one run on bucket 5, [8, 64].
+            assertEquals(1, recorded[5].runs.size());
+            long[] ids = recorded[5].longsOf(0, "input_ids");
+            assertEquals(100 + 4, ids[4]);
+            assertEquals(PAD_ID, ids[5]);
+            assertEquals(200 + 39, ids[64 + 39]);
+            assertEquals(1200 + 39, ids[2 * 64 + 39]);
+            assertEquals(302, ids[3 * 64 + 2]);
+            assertEquals(PAD_ID, ids[3 * 64 + 3]);
+            assertEquals(PAD_ID, ids[4 * 64]);
+            assertEquals(3, out.size());
+            assertArrayEquals(longs(100, 1, 5).toLongs(), out.get(0).get("ids").toLongs());
+            assertEquals("int64[2, 40]", out.get(1).get("ids").describe());
+            assertArrayEquals(longs(200, 2, 40).toLongs(), out.get(1).get("ids").toLongs());
+            assertArrayEquals(longs(2, 2, 40).toLongs(), out.get(1).get("mask").toLongs());
+            assertArrayEquals(longs(300, 1, 3).toLongs(), out.get(2).get("ids").toLongs());
+        }
+    }
+
+    @Test
+    void aBatchTruncatesEachRequestAndRefusesTooManyRows() {
+        try (ShapeBuckets buckets = text(Overflow.TRUNCATE)) {
+            List<Map<String, ShapedBuffer>> out = buckets.runBatch(List.of(request(1, 200), request(2, 5)));
+            assertArrayEquals(Arrays.copyOf(longs(100, 1, 200).toLongs(), 128), out.get(0).get("ids").toLongs());
+            assertArrayEquals(longs(100, 2, 5).toLongs(), out.get(1).get("ids").toLongs());
+            assertEquals("Buckets 'text': input 'input_ids' has 9 rows (dimension 0 of [9, 5]), more than any bucket "
+                    + "holds (at most 8; the largest bucket is bucket 3 (text_b8_s128.neff: input_ids[8, 128], "
+                    + "attention_mask[8, 128])); split the request", assertThrows(IllegalArgumentException.class,
+                            () -> buckets.runBatch(List.of(request(4, 5), request(5, 2)))).getMessage());
+            assertEquals("Request 1 of the batch: Buckets 'text': input 'attention_mask' has shape [1, 3], but a "
+                    + "batch stacks rows: every input needs dimension 0, the same in one request (2 rows in "
+                    + "'input_ids')", assertThrows(IllegalArgumentException.class, () -> buckets.runBatch(List.of(
+                            request(1, 3), Map.of("input_ids", longs(0, 2, 3), "attention_mask", longs(0, 1, 3)))))
+                            .getMessage());
+            assertEquals("Buckets 'text': a batch needs at least one request",
+                    assertThrows(IllegalArgumentException.class, () -> buckets.runBatch(List.of())).getMessage());
+        }
+    }
+
+    @Test
     void badRequestsAreRefusedBeforeRunning() {
         try (ShapeBuckets buckets = text(Overflow.REFUSE)) {
             assertEquals("Buckets 'text' have no input 'token_type_ids'; inputs [input_ids, attention_mask]",
