@@ -1,11 +1,17 @@
 package dev.neuron4j.buckets;
 
 import dev.neuron4j.DataType;
+import dev.neuron4j.TensorSpec;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
 
-/** Encodes a pad value as one element of an input's type, native byte order; refuses values the type cannot hold. */
+/**
+ * Pad values: one element of an input's type, native byte order (refused where the type cannot hold the value),
+ * and the pad templates padding starts from.
+ */
 final class PadValue {
     private PadValue() {}
 
@@ -87,5 +93,29 @@ final class PadValue {
     private static IllegalArgumentException refused(String input, DataType type, Number value, String why) {
         return new IllegalArgumentException("Pad value " + value + " for input '" + input + "' ("
                 + type.neffName() + "): " + why);
+    }
+
+    /** Per input: its pad element repeated to its largest size in any bucket (a prefix serves smaller ones). */
+    static ByteBuffer[] templates(List<Bucket> all, Map<String, Number> padValues) {
+        List<TensorSpec> inputs = all.get(0).inputs();
+        ByteBuffer[] templates = new ByteBuffer[inputs.size()];
+        for (int i = 0; i < templates.length; i++) {
+            TensorSpec spec = inputs.get(i);
+            byte[] element = encode(spec.name(), spec.dataType(), padValues.getOrDefault(spec.name(), 0L));
+            long size = 0;
+            for (Bucket b : all) {
+                size = Math.max(size, b.inputs().get(i).byteSize());
+            }
+            ByteBuffer t = ByteBuffer.allocateDirect((int) size).order(ByteOrder.nativeOrder());
+            boolean zero = true;
+            for (byte x : element) {
+                zero &= x == 0;
+            }
+            while (!zero && t.hasRemaining()) {
+                t.put(element);
+            }
+            templates[i] = t.clear().asReadOnlyBuffer();
+        }
+        return templates;
     }
 }

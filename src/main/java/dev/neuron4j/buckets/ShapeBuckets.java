@@ -4,11 +4,9 @@ import dev.neuron4j.DataType;
 import dev.neuron4j.Model;
 import dev.neuron4j.TensorSpec;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,38 +76,26 @@ import java.util.stream.Collectors;
 public final class ShapeBuckets implements AutoCloseable {
     private final String name;
     private final List<Bucket> buckets;
-    private final Bucket[] smallestFirst;
-    private final Bucket largest;
-    private final BucketRunner[] runners;
     private final List<TensorSpec> inputs;
-    /** Per input and axis: the largest size any bucket has there. */
-    private final long[][] maxSizes;
+    private final RequestCheck check;
+    private final BucketChoice choice;
+    private final BucketRunner[] runners;
+    private final BucketLayout layout;
     private final Map<String, Number> padValues;
     private final Overflow overflow;
-    private final BucketLayout layout;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ShapeBuckets(String name, List<Bucket> buckets, BucketLayout layout, Map<String, Number> padValues,
             Overflow overflow) {
         this.name = name;
         this.buckets = Collections.unmodifiableList(buckets);
-        this.smallestFirst = buckets.stream().sorted(Comparator.comparingLong(Bucket::elementCount)
-                .thenComparingInt(Bucket::index)).toArray(Bucket[]::new);
-        this.largest = smallestFirst[smallestFirst.length - 1];
         this.inputs = buckets.get(0).inputs();
-        this.maxSizes = new long[inputs.size()][];
-        for (int i = 0; i < inputs.size(); i++) {
-            maxSizes[i] = new long[inputs.get(i).rank()];
-            for (Bucket b : buckets) {
-                for (int d = 0; d < maxSizes[i].length; d++) {
-                    maxSizes[i][d] = Math.max(maxSizes[i][d], b.inputShape(i)[d]);
-                }
-            }
-        }
+        this.check = new RequestCheck(name, inputs);
+        this.choice = new BucketChoice(name, this.buckets, overflow);
+        this.layout = layout;
         this.padValues = padValues;
         this.overflow = overflow;
-        this.layout = layout;
-        ByteBuffer[] templates = padTemplates(buckets);
+        ByteBuffer[] templates = PadValue.templates(buckets, padValues);
         this.runners = buckets.stream().map(b -> new BucketRunner(b, layout, templates)).toArray(BucketRunner[]::new);
     }
 
@@ -158,7 +144,7 @@ public final class ShapeBuckets implements AutoCloseable {
 
     /** {@return the bucket with the most input elements (of those, the first given)} */
     public Bucket largest() {
-        return largest;
+        return choice.largest();
     }
 
     /** {@return the inputs' names, types and ranks (their shapes are those of bucket 0)} */
@@ -174,7 +160,7 @@ public final class ShapeBuckets implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such input
      */
     public Number padValue(String input) {
-        indexOf(input);
+        check.indexOf(input);
         return padValues.getOrDefault(input, 0L);
     }
 
@@ -195,12 +181,7 @@ public final class ShapeBuckets implements AutoCloseable {
      */
     public Bucket select(Map<String, long[]> shapes) {
         ensureOpen();
-        long[][] ordered = new long[inputs.size()][];
-        inOrder(shapes, ordered, "shape");
-        for (int i = 0; i < ordered.length; i++) {
-            checkShape(i, ordered[i]);
-        }
-        return smallestHolding(fit(ordered));
+        return choice.smallestHolding(choice.fit(check.shapes(shapes)));
     }
 
     /**
@@ -220,13 +201,9 @@ public final class ShapeBuckets implements AutoCloseable {
      */
     public Map<String, ShapedBuffer> run(Map<String, ShapedBuffer> request) {
         ensureOpen();
-        ShapedBuffer[] ordered = checked(request);
-        long[][] shapes = new long[ordered.length][];
-        for (int i = 0; i < ordered.length; i++) {
-            shapes[i] = ordered[i].shapeView();
-        }
-        long[][] fitted = fit(shapes);
-        return runners[smallestHolding(fitted).index()].run(name, new ShapedBuffer[][] {ordered},
+        ShapedBuffer[] ordered = check.checked(request);
+        long[][] fitted = choice.fit(RequestCheck.shapesOf(ordered));
+        return runners[choice.smallestHolding(fitted).index()].run(name, new ShapedBuffer[][] {ordered},
                 new long[][][] {fitted}, fitted).get(0);
     }
 
@@ -261,174 +238,17 @@ public final class ShapeBuckets implements AutoCloseable {
         long[][] stacked = new long[inputs.size()][];
         for (int k = 0; k < ordered.length; k++) {
             try {
-                ordered[k] = checked(requests.get(k));
-                fitted[k] = fit(rowsOf(ordered[k]));
+                ordered[k] = check.checked(requests.get(k));
+                fitted[k] = choice.fit(check.rowsOf(ordered[k]));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Request " + k + " of the batch: " + e.getMessage(), e);
             }
             for (int i = 0; i < stacked.length; i++) {
-                stacked[i] = stack(stacked[i], fitted[k][i]);
+                stacked[i] = BucketChoice.stack(stacked[i], fitted[k][i]);
             }
         }
-        long[][] batch = fit(stacked);
-        return runners[smallestHolding(batch).index()].run(name, ordered, fitted, batch);
-    }
-
-    /** {@return the request's shapes, refused unless every input has dimension 0 and they agree on it} */
-    private long[][] rowsOf(ShapedBuffer[] request) {
-        long[][] shapes = new long[request.length][];
-        for (int i = 0; i < shapes.length; i++) {
-            shapes[i] = request[i].shapeView();
-            if (shapes[i].length == 0 || shapes[i][0] != shapes[0][0]) {
-                throw new IllegalArgumentException("Buckets '" + name + "': input '" + inputs.get(i).name()
-                        + "' has shape " + Arrays.toString(shapes[i]) + ", but a batch stacks rows: every input "
-                        + "needs dimension 0, the same in one request (" + (shapes[0].length == 0 ? "none"
-                                : shapes[0][0] + " rows") + " in '" + inputs.get(0).name() + "')");
-            }
-        }
-        return shapes;
-    }
-
-    /** {@return the batch's shape with one more request: rows added, the other dimensions the longest} */
-    private static long[] stack(long[] batch, long[] request) {
-        if (batch == null) {
-            return request.clone();
-        }
-        batch[0] = Math.addExact(batch[0], request[0]);
-        for (int d = 1; d < batch.length; d++) {
-            batch[d] = Math.max(batch[d], request[d]);
-        }
-        return batch;
-    }
-
-    /** {@return the request's buffers in the models' input order, their names, types and ranks checked} */
-    private ShapedBuffer[] checked(Map<String, ShapedBuffer> request) {
-        ShapedBuffer[] ordered = new ShapedBuffer[inputs.size()];
-        inOrder(request, ordered, "input");
-        for (int i = 0; i < ordered.length; i++) {
-            TensorSpec spec = inputs.get(i);
-            if (ordered[i].dataType() != spec.dataType()) {
-                throw new IllegalArgumentException("Buckets '" + name + "': input '" + spec.name() + "' is "
-                        + ordered[i].describe() + ", the models take " + spec.dataType().neffName());
-            }
-            checkShape(i, ordered[i].shapeView());
-        }
-        return ordered;
-    }
-
-    /** Puts the values in the models' input order; refuses unknown names first, then missing ones. */
-    private <T> void inOrder(Map<String, ? extends T> values, T[] ordered, String what) {
-        Objects.requireNonNull(values, what + "s");
-        for (int i = 0; i < ordered.length; i++) {
-            ordered[i] = values.get(inputs.get(i).name());
-            if (ordered[i] == null) {
-                values.keySet().forEach(this::indexOf);
-                throw new IllegalArgumentException("Buckets '" + name + "': the " + what + " of input '"
-                        + inputs.get(i).name() + "' is missing; inputs " + inputNames());
-            }
-        }
-        if (values.size() != ordered.length) {
-            values.keySet().forEach(this::indexOf);
-        }
-    }
-
-    private int indexOf(String input) {
-        for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i).name().equals(input)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("Buckets '" + name + "' have no input '" + input + "'; inputs "
-                + inputNames());
-    }
-
-    private List<String> inputNames() {
-        return inputs.stream().map(TensorSpec::name).collect(Collectors.toList());
-    }
-
-    private void checkShape(int input, long[] shape) {
-        TensorSpec spec = inputs.get(input);
-        if (shape.length != spec.rank()) {
-            throw new IllegalArgumentException("Buckets '" + name + "': input '" + spec.name() + "' has shape "
-                    + Arrays.toString(shape) + ", the models take rank " + spec.rank());
-        }
-        for (long dim : shape) {
-            if (dim < 0) {
-                throw new IllegalArgumentException("Buckets '" + name + "': input '" + spec.name()
-                        + "' has a negative dimension in " + Arrays.toString(shape));
-            }
-        }
-    }
-
-    /** {@return the shapes, cut where they pass every bucket and the overflow allows; the same array if uncut} */
-    private long[][] fit(long[][] shapes) {
-        long[][] fitted = shapes;
-        for (int i = 0; i < shapes.length; i++) {
-            for (int d = 0; d < shapes[i].length; d++) {
-                if (shapes[i][d] <= maxSizes[i][d]) {
-                    continue;
-                }
-                if (d == 0 || overflow == Overflow.REFUSE) {
-                    throw tooLong(i, d, shapes[i]);
-                }
-                if (fitted == shapes) {
-                    fitted = shapes.clone();
-                }
-                if (fitted[i] == shapes[i]) {
-                    fitted[i] = shapes[i].clone();
-                }
-                fitted[i][d] = maxSizes[i][d];
-            }
-        }
-        return fitted;
-    }
-
-    private IllegalArgumentException tooLong(int input, int axis, long[] shape) {
-        String what = axis == 0 ? "has " + shape[0] + " rows (dimension 0 of " + Arrays.toString(shape)
-                + "), more than any bucket holds" : "has shape " + Arrays.toString(shape)
-                + ", longer than every bucket in dimension " + axis;
-        String remedy = axis == 0 ? "; split the request" : "; Overflow.TRUNCATE would cut it";
-        return new IllegalArgumentException("Buckets '" + name + "': input '" + inputs.get(input).name() + "' "
-                + what + " (at most " + maxSizes[input][axis] + "; the largest bucket is " + largest.describe() + ")"
-                + remedy);
-    }
-
-    private Bucket smallestHolding(long[][] shapes) {
-        for (Bucket b : smallestFirst) {
-            if (b.holds(shapes)) {
-                return b;
-            }
-        }
-        StringBuilder request = new StringBuilder();
-        for (int i = 0; i < shapes.length; i++) {
-            request.append(i == 0 ? "" : ", ").append(inputs.get(i).name()).append(Arrays.toString(shapes[i]));
-        }
-        throw new IllegalArgumentException("Buckets '" + name + "': no bucket holds " + request + " (the largest "
-                + "bucket is " + largest.describe() + "); buckets: "
-                + buckets.stream().map(Bucket::describe).collect(Collectors.joining(", ")));
-    }
-
-    /** Per input: its pad element repeated to its largest size in any bucket (a prefix serves smaller ones). */
-    private ByteBuffer[] padTemplates(List<Bucket> all) {
-        ByteBuffer[] templates = new ByteBuffer[inputs.size()];
-        for (int i = 0; i < templates.length; i++) {
-            TensorSpec spec = inputs.get(i);
-            byte[] element = PadValue.encode(spec.name(), spec.dataType(), padValues.getOrDefault(spec.name(), 0L));
-            long size = 0;
-            for (Bucket b : all) {
-                size = Math.max(size, b.inputs().get(i).byteSize());
-            }
-            ByteBuffer t = ByteBuffer.allocateDirect((int) size).order(ByteOrder.nativeOrder());
-            boolean zero = true;
-            for (byte x : element) {
-                zero &= x == 0;
-            }
-            while (!zero && t.hasRemaining()) {
-                t.put(element);
-            }
-            templates[i] = t.clear().asReadOnlyBuffer();
-        }
-        return templates;
+        long[][] batch = choice.fit(stacked);
+        return runners[choice.smallestHolding(batch).index()].run(name, ordered, fitted, batch);
     }
 
     private void ensureOpen() {
