@@ -14,18 +14,25 @@ import java.util.Objects;
  *
  * <p>Configuration keys (read from the executor's {@code SparkConf}):
  * <ul>
+ *   <li>{@code spark.neuron4j.resource.name}: the resource's name, default {@code neuron}.</li>
  *   <li>{@code spark.neuron4j.runtime.env.<NAME>=<value>}: sets {@code NAME} before {@code nrt_init}, e.g.
  *   {@code spark.neuron4j.runtime.env.NEURON_RT_EXEC_TIMEOUT=30} (or emulator knobs such as
  *   {@code NEURON4J_EMU_CORES}).</li>
  * </ul>
- * The cores come from the executor's {@code neuron} resource ({@code spark.executor.resource.neuron.*}); without
+ * The cores come from the executor's resource of that name ({@code spark.executor.resource.neuron.*}); without
  * one (Spark local mode, whose single executor has no resources) the runtime owns every free core of the host.
  *
  * <p>Immutable.
  */
 final class ExecutorSettings {
-    /** The resource name NeuronCores are scheduled under. */
+    /** The resource name NeuronCores are scheduled under, unless {@link #RESOURCE_NAME} says otherwise. */
     static final String RESOURCE = "neuron";
+    /**
+     * The key naming the resource, for clusters whose resource name is given: on Kubernetes Spark requests
+     * {@code <vendor>/<name>} from the device plugin, so there it is {@code neuroncore} (vendor
+     * {@code aws.amazon.com}).
+     */
+    static final String RESOURCE_NAME = "spark.neuron4j.resource.name";
     /** Prefix of the libnrt environment variables set through the Spark configuration. */
     static final String ENV_PREFIX = "spark.neuron4j.runtime.env.";
 
@@ -35,6 +42,11 @@ final class ExecutorSettings {
     private ExecutorSettings(List<Integer> cores, Map<String, String> environment) {
         this.cores = cores;
         this.environment = environment;
+    }
+
+    /** {@return the resource name configured in these entries, default {@link #RESOURCE}} */
+    static String resourceName(Map<String, String> conf) {
+        return conf.getOrDefault(RESOURCE_NAME, RESOURCE);
     }
 
     /**
@@ -64,7 +76,7 @@ final class ExecutorSettings {
             try {
                 ids.add(Integer.parseInt(a.trim()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("The executor's '" + RESOURCE + "' address '" + a
+                throw new IllegalArgumentException("The executor's NeuronCore address '" + a
                         + "' is not a NeuronCore id (the discovery script reports ids 0, 1, ...)");
             }
         }

@@ -12,11 +12,15 @@ import java.util.stream.Collectors;
  * {@code dev/neuron4j/spark/neuron-discovery.sh} (see docs/spark.md), on a real host or the emulator alike.
  *
  * <p>With {@code NEURON_RT_VISIBLE_CORES} set (as the Neuron device plugin does in a Kubernetes pod), the ids
- * are those cores; otherwise all cores of the host. To count them it opens a runtime on one free core for a
+ * are those cores; otherwise all cores of the host. The name is {@code neuron}, or {@code NEURON4J_SPARK_RESOURCE}
+ * when set (it must be the resource's name in the Spark configuration, e.g. {@code neuroncore} on Kubernetes). To count them it opens a runtime on one free core for a
  * moment (libnrt reports counts only to an initialised runtime here), so it fails while every core is owned by
  * another process: run it before the executors start, as Spark does.
  */
 public final class NeuronCoreDiscovery {
+    /** The variable naming the resource when it is not {@code neuron} (e.g. {@code neuroncore} on Kubernetes). */
+    static final String RESOURCE_ENV = "NEURON4J_SPARK_RESOURCE";
+
     private NeuronCoreDiscovery() {}
 
     /**
@@ -25,7 +29,9 @@ public final class NeuronCoreDiscovery {
      * @param args none
      */
     public static void main(String[] args) {
-        System.out.println(json(discover(System.getenv("NEURON_RT_VISIBLE_CORES"))));
+        String name = System.getenv(RESOURCE_ENV);
+        System.out.println(json(name == null || name.isBlank() ? ExecutorSettings.RESOURCE : name.trim(),
+                discover(System.getenv("NEURON_RT_VISIBLE_CORES"))));
     }
 
     /** {@return the global core ids to report} @param visibleCores NEURON_RT_VISIBLE_CORES, or null */
@@ -58,8 +64,8 @@ public final class NeuronCoreDiscovery {
     }
 
     /** {@return Spark's resource JSON for these core ids} */
-    static String json(List<Integer> ids) {
-        return "{\"name\": \"" + ExecutorSettings.RESOURCE + "\", \"addresses\": ["
+    static String json(String name, List<Integer> ids) {
+        return "{\"name\": \"" + name + "\", \"addresses\": ["
                 + ids.stream().map(id -> "\"" + id + "\"").collect(Collectors.joining(", ")) + "]}";
     }
 }

@@ -5,14 +5,11 @@ import org.apache.spark.SparkConf;
 
 /**
  * The driver's check of the Spark configuration before a scoring job: the executor plugin is installed and,
- * outside local mode, executors and tasks ask for the {@code neuron} resource (so Spark gives each executor its
+ * outside local mode, executors and tasks ask for the {@code neuron} resource (or the one named by
+ * {@code spark.neuron4j.resource.name}) (so Spark gives each executor its
  * own cores and runs as many tasks as they serve).
  */
 final class SparkSetup {
-    static final String EXECUTOR_AMOUNT = "spark.executor.resource." + ExecutorSettings.RESOURCE + ".amount";
-    static final String TASK_AMOUNT = "spark.task.resource." + ExecutorSettings.RESOURCE + ".amount";
-    static final String DISCOVERY = "spark.executor.resource." + ExecutorSettings.RESOURCE + ".discoveryScript";
-
     private SparkSetup() {}
 
     /**
@@ -28,13 +25,17 @@ final class SparkSetup {
         if (isLocal(conf.get("spark.master", ""))) {
             return; // the one executor is this JVM and owns the host's cores; resources are not scheduled
         }
-        if (positive(conf.get(EXECUTOR_AMOUNT, "")) <= 0) {
-            throw new IllegalStateException("No '" + ExecutorSettings.RESOURCE + "' resource is configured for the "
-                    + "executors: set " + EXECUTOR_AMOUNT + "=<NeuronCores per executor>, " + DISCOVERY
-                    + "=<path of neuron4j's discovery script> and " + TASK_AMOUNT + "=1 (see docs/spark.md)");
+        String name = conf.get(ExecutorSettings.RESOURCE_NAME, ExecutorSettings.RESOURCE);
+        String executorAmount = "spark.executor.resource." + name + ".amount";
+        String taskAmount = "spark.task.resource." + name + ".amount";
+        if (positive(conf.get(executorAmount, "")) <= 0) {
+            throw new IllegalStateException("No '" + name + "' resource is configured for the executors: set "
+                    + executorAmount + "=<NeuronCores per executor>, spark.executor.resource." + name
+                    + ".discoveryScript=<path of neuron4j's discovery script> and " + taskAmount
+                    + "=1 (see docs/spark.md)");
         }
-        if (positive(conf.get(TASK_AMOUNT, "")) <= 0) {
-            throw new IllegalStateException(EXECUTOR_AMOUNT + " is set but " + TASK_AMOUNT + " is not: set it to 1 "
+        if (positive(conf.get(taskAmount, "")) <= 0) {
+            throw new IllegalStateException(executorAmount + " is set but " + taskAmount + " is not: set it to 1 "
                     + "(one task per core) or a fraction (several tasks share a core)");
         }
     }

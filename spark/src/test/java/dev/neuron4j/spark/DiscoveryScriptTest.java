@@ -62,6 +62,6 @@ class DiscoveryScriptTest {
     @Test
     void jsonIsSparksResourceFormat() {
         assertEquals("{\"name\": \"neuron\", \"addresses\": [\"0\", \"1\", \"2\"]}",
-                NeuronCoreDiscovery.json(List.of(0, 1, 2)));
+                NeuronCoreDiscovery.json("neuron", List.of(0, 1, 2)));
     }
 }

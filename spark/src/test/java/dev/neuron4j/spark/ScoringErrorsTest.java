@@ -110,5 +110,15 @@ class ScoringErrorsTest {
         SparkSetup.check(cluster);
         SparkSetup.check(new SparkConf(false).set("spark.master", "local[*]").set("spark.plugins",
                 NeuronSparkPlugin.class.getName()));
+
+        // Kubernetes: the resource is the device plugin's aws.amazon.com/neuroncore.
+        SparkConf k8s = new SparkConf(false).set("spark.master", "k8s://https://127.0.0.1:6443")
+                .set("spark.plugins", NeuronSparkPlugin.class.getName())
+                .set("spark.neuron4j.resource.name", "neuroncore")
+                .set("spark.executor.resource.neuron.amount", "2").set("spark.task.resource.neuron.amount", "1");
+        assertContains(assertThrows(IllegalStateException.class, () -> SparkSetup.check(k8s)).getMessage(),
+                "No 'neuroncore' resource", "spark.executor.resource.neuroncore.amount");
+        k8s.set("spark.executor.resource.neuroncore.amount", "2").set("spark.task.resource.neuroncore.amount", "1");
+        SparkSetup.check(k8s);
     }
 }
