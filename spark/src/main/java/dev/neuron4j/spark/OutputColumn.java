@@ -25,33 +25,13 @@ final class OutputColumn implements Serializable {
 
     /** {@return slot {@code batchRow} of {@code buffer} as the column's value (a primitive array)} */
     Object read(ByteBuffer buffer, int batchRow) {
-        int offset = batchRow * rowBytes;
+        ByteBuffer row = buffer.slice(batchRow * rowBytes, rowBytes).order(buffer.order());
         switch (ElementTypes.sparkElement(type) == null ? DataType.UNKNOWN : type) {
-            case FLOAT32: {
-                float[] v = new float[rowBytes / 4];
-                buffer.slice(offset, rowBytes).order(buffer.order()).asFloatBuffer().get(v);
-                return v;
-            }
-            case INT16: {
-                short[] v = new short[rowBytes / 2];
-                buffer.slice(offset, rowBytes).order(buffer.order()).asShortBuffer().get(v);
-                return v;
-            }
-            case INT32: {
-                int[] v = new int[rowBytes / 4];
-                buffer.slice(offset, rowBytes).order(buffer.order()).asIntBuffer().get(v);
-                return v;
-            }
-            case INT64: {
-                long[] v = new long[rowBytes / 8];
-                buffer.slice(offset, rowBytes).order(buffer.order()).asLongBuffer().get(v);
-                return v;
-            }
-            default: {
-                byte[] v = new byte[rowBytes];
-                buffer.get(offset, v);
-                return v;
-            }
+            case FLOAT32: float[] f = new float[rowBytes / 4]; row.asFloatBuffer().get(f); return f;
+            case INT16: short[] s = new short[rowBytes / 2]; row.asShortBuffer().get(s); return s;
+            case INT32: int[] i = new int[rowBytes / 4]; row.asIntBuffer().get(i); return i;
+            case INT64: long[] l = new long[rowBytes / 8]; row.asLongBuffer().get(l); return l;
+            default: byte[] b = new byte[rowBytes]; row.get(b); return b;
         }
     }
 }

@@ -31,10 +31,7 @@ class NeffScorerTest {
 
     @BeforeAll
     static void start() {
-        SparkTests.assumeEmulator();
-        spark = SparkTests.session("local[2]")
-                .config("spark.neuron4j.runtime.env.NEURON4J_EMU_FAULTS", "load:after=2:status=4")
-                .getOrCreate();
+        spark = SparkTests.startOnEmulator("local[2]", "load:after=2:status=4");
     }
 
     @AfterAll
@@ -49,21 +46,21 @@ class NeffScorerTest {
         int partitions = rows.rdd().getNumPartitions();
         NeffScorer scorer = NeffScorer.builder(neff.toString()).build();
 
-        long executionsBefore = SparkTests.executions();
+        long executionsBefore = SparkTests.counter(c -> c.executions());
         Dataset<Row> scored = scorer.score(rows);
         assertEquals(new ArrayType(DataTypes.FloatType, false), scored.schema().apply("c").dataType());
         List<Row> all = scored.collectAsList();
-        long executions = SparkTests.executions() - executionsBefore;
+        long executions = SparkTests.counter(c -> c.executions()) - executionsBefore;
 
         SparkTests.assertOneRightRowPerId(all, ROWS);
         // ceil(rows/8) per partition: at least ROWS/8 executions, at most one padded batch more per partition.
         assertTrue(executions >= ROWS / BATCH && executions <= ROWS / BATCH + partitions,
                 executions + " executions for " + ROWS + " rows in " + partitions + " partitions");
-        assertEquals(2, SparkTests.liveModels(), "one replica per core, loaded once for the executor");
+        assertEquals(2, SparkTests.counter(c -> c.models()), "one replica per core, loaded once for the executor");
 
         // A second job on the same model reuses the executor's replicas.
         assertEquals(ROWS, scorer.score(rows).count());
-        assertEquals(2, SparkTests.liveModels(), "still the same two replicas");
+        assertEquals(2, SparkTests.counter(c -> c.models()), "still the same two replicas");
     }
 
     @Test

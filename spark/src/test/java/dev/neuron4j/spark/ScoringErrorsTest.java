@@ -25,8 +25,7 @@ class ScoringErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        SparkTests.assumeEmulator();
-        spark = SparkTests.session("local[2]").getOrCreate();
+        spark = SparkTests.startOnEmulator("local[2]", "");
         neff = SparkTests.addNeff(dir, 8, 0);
         rows = SparkTests.parquetRows(spark, dir, 20, 1);
     }
@@ -37,9 +36,9 @@ class ScoringErrorsTest {
     }
 
     private static String refused(Class<? extends Exception> type, Dataset<Row> input, NeffScorer scorer) {
-        long executions = SparkTests.executions();
+        long executions = SparkTests.counter(c -> c.executions());
         String message = assertThrows(type, () -> scorer.score(input)).getMessage();
-        assertTrue(SparkTests.executions() == executions, "refused before anything ran");
+        assertTrue(SparkTests.counter(c -> c.executions()) == executions, "refused before anything ran");
         return message;
     }
 

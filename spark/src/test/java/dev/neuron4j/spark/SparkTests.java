@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neuron4j.DataType;
 import dev.neuron4j.RuntimeKind;
+import dev.neuron4j.nrt.emu.nrt_emu_counters_t;
 import dev.neuron4j.testing.Emu;
 import dev.neuron4j.testkit.EmulatorNeff;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -107,17 +109,19 @@ final class SparkTests {
         assertEquals(rows, seen.size(), "distinct ids");
     }
 
-    /** {@return the emulator's live models} */
-    static long liveModels() {
-        try (var c = Emu.counters()) {
-            return c.models();
+    /** {@return one of the emulator's counters now, e.g. {@code counter(c -> c.models())}} */
+    static long counter(ToLongFunction<nrt_emu_counters_t> which) {
+        try (nrt_emu_counters_t c = Emu.counters()) {
+            return which.applyAsLong(c);
         }
     }
 
-    /** {@return the nrt_execute calls the emulator has counted since it was loaded} */
-    static long executions() {
-        try (var c = Emu.counters()) {
-            return c.executions();
-        }
+    /**
+     * Starts a session on the emulator (skipping the test class elsewhere) with these emulator faults
+     * ({@code NEURON4J_EMU_FAULTS}, read when the executor opens its runtime; empty for none).
+     */
+    static SparkSession startOnEmulator(String master, String faults) {
+        assumeEmulator();
+        return session(master).config("spark.neuron4j.runtime.env.NEURON4J_EMU_FAULTS", faults).getOrCreate();
     }
 }

@@ -28,10 +28,7 @@ class TaskRetryTest {
 
     @BeforeAll
     static void start() {
-        SparkTests.assumeEmulator();
-        spark = SparkTests.session("local[2,4]")
-                .config("spark.neuron4j.runtime.env.NEURON4J_EMU_FAULTS", "execute:nth=5:status=1005")
-                .getOrCreate();
+        spark = SparkTests.startOnEmulator("local[2,4]", "execute:nth=5:status=1005");
     }
 
     @AfterAll
