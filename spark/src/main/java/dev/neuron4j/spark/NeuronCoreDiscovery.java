@@ -38,7 +38,9 @@ public final class NeuronCoreDiscovery {
     static List<Integer> discover(String visibleCores) {
         boolean restricted = visibleCores != null && !visibleCores.isBlank();
         RuntimeOptions.Builder options = RuntimeOptions.builder();
-        if (!restricted) {
+        if (restricted) {
+            options.environment("NEURON_RT_VISIBLE_CORES", visibleCores.trim());
+        } else {
             options.numCores(1);
         }
         try (NeuronRuntime runtime = NeuronRuntime.open(options.build())) {

@@ -60,6 +60,13 @@ class DiscoveryScriptTest {
     }
 
     @Test
+    void reportsTheHostsCoresOrTheVisibleOnes() {
+        assertEquals(List.of(0, 1), NeuronCoreDiscovery.discover(null), "all cores of the emulated inf2.xlarge");
+        assertEquals(List.of(1), NeuronCoreDiscovery.discover("1"), "NEURON_RT_VISIBLE_CORES=1: global id 1");
+        assertEquals(0, SparkTests.counter(c -> c.models()));
+    }
+
+    @Test
     void jsonIsSparksResourceFormat() {
         assertEquals("{\"name\": \"neuron\", \"addresses\": [\"0\", \"1\", \"2\"]}",
                 NeuronCoreDiscovery.json("neuron", List.of(0, 1, 2)));
