@@ -16,9 +16,10 @@ import java.util.Objects;
  * with a {@link NeuronRuntime}).
  *
  * <p>Each batch of texts is split into parts of at most the largest bucket's batch size; each part is
- * tokenized to its longest text, runs on the smallest bucket that holds it (padded with the tokenizer's pad id
- * and mask 0), and each text gets the softmax of its logits. Texts longer than the largest bucket's sequence
- * length are truncated or refused, as {@code sequence_overflow} says.
+ * tokenized to its longest text and runs on the smallest bucket that holds it, padded with the tokenizer's pad
+ * id and mask 0 (the core's {@link dev.neuron4j.buckets.ShapeBuckets}); each text gets the softmax of its
+ * logits. Texts longer than the largest bucket's sequence length are truncated (by the tokenizer, which keeps
+ * the special tokens) or refused, as {@code sequence_overflow} says.
  *
  * <p>Thread-safe: {@link #classify} may be called from many threads at once. {@link #close()} closes the
  * tokenizer and the bucket models (not the runtime).
@@ -123,7 +124,7 @@ public final class TextClassifier implements AutoCloseable {
             }
             Tokenizer tokenizer = Tokenizer.load(folder.resolve("tokenizer.json"));
             try {
-                BucketSet buckets = BucketLoader.load(folder, config, runtime, tokenizer.padId());
+                BucketSet buckets = BucketLoader.load(folder, config, chosen.size(), runtime, tokenizer.padId());
                 return new TextClassifier(folder, config, chosen, tokenizer, buckets);
             } catch (IOException | RuntimeException | Error e) {
                 tokenizer.close();
@@ -159,7 +160,7 @@ public final class TextClassifier implements AutoCloseable {
      * @return its label, confidence and probabilities
      * @throws IllegalArgumentException if the text is longer than the largest bucket and overflow is refused
      * @throws IllegalStateException if the classifier is closed, or the model returns other than one logit per
-     *     label
+     *     label (for a TorchScript bucket, the buckets' message: its output is not of the size declared)
      */
     public Classification classify(String text) {
         return classify(List.of(text)).get(0);
