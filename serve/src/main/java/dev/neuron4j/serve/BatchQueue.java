@@ -62,6 +62,20 @@ final class BatchQueue {
         }
     }
 
+    /**
+     * Takes a request out of the queue, e.g. one whose caller went away.
+     *
+     * @return the requests still waiting, or -1 if it was not waiting (already batched, answered or never queued)
+     */
+    int remove(PendingRequest p) {
+        lock.lock();
+        try {
+            return waiting.remove(p) ? waiting.size() : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Refuses further offers; what waits is still handed out, without waiting for company that cannot come. */
     void stopAccepting() {
         lock.lock();

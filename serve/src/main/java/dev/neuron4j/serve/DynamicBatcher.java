@@ -3,6 +3,7 @@ package dev.neuron4j.serve;
 import dev.neuron4j.NeuronException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * are gathered; requests are never split. A request whose deadline (its own, or arrival plus
  * {@link ModelConfig#requestTimeout()}, whichever is earlier) passes before its batch runs is answered
  * {@link InferenceException.Kind#TIMEOUT} without running; one already running is answered normally. A full
- * queue refuses at once ({@link InferenceException.Kind#QUEUE_FULL}). A failed execution answers its batch's
+ * queue refuses at once ({@link InferenceException.Kind#QUEUE_FULL}). A request whose future its caller cancels
+ * (its client closed the connection) leaves the queue at once and counts {@link InferenceException.Kind#CANCELLED};
+ * cancelled once batched, it is left out of its execution; cancelled while running, its answer is dropped (it
+ * counts as answered normally). A failed execution answers its batch's
  * requests {@link InferenceException.Kind#INTERNAL} and the next batch runs as usual.
  *
  * <p><b>Threads.</b> The batching thread and the workers are platform threads (never virtual: a native
@@ -130,6 +134,11 @@ final class DynamicBatcher implements AutoCloseable {
         int depth = queue.offer(p);
         if (depth > 0) {
             tell(l -> l.requestQueued(model, depth));
+            p.future.whenComplete((result, error) -> {
+                if (error instanceof CancellationException) {
+                    withdraw(p);
+                }
+            });
             return p.future;
         }
         answered();
@@ -239,6 +248,19 @@ final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /** A request its caller cancelled: it leaves the queue at once, freeing its place; if batched, it stays. */
+    private void withdraw(PendingRequest p) {
+        int depth = queue.remove(p);
+        if (depth >= 0) {
+            tell(l -> l.requestWithdrawn(model, depth));
+            fail(p, cancelled(), null);
+        }
+    }
+
+    private static InferenceException cancelled() {
+        return new InferenceException(InferenceException.Kind.CANCELLED, "the request was cancelled before it ran");
+    }
+
     private void timeOut(List<PendingRequest> requests, long nowNanos) {
         for (PendingRequest p : requests) {
             fail(p, new InferenceException(InferenceException.Kind.TIMEOUT, "the request waited "
@@ -255,7 +277,9 @@ final class DynamicBatcher implements AutoCloseable {
         List<ValidRequest> requests = new ArrayList<>(batch.size());
         int rows = 0;
         for (PendingRequest p : batch) {
-            if (p.expired(now)) {
+            if (p.future.isCancelled()) {
+                fail(p, cancelled(), null); // batched after its caller went away: its rows are not run
+            } else if (p.expired(now)) {
                 late.add(p);
             } else {
                 live.add(p);

@@ -28,6 +28,15 @@ public interface InferenceListener {
     default void requestQueued(String model, int queueDepth) {}
 
     /**
+     * A request left the queue without running because its caller cancelled it (its client went away);
+     * {@link #requestFailed} with {@link InferenceException.Kind#CANCELLED} follows.
+     *
+     * @param model the model's name
+     * @param queueDepth the requests still waiting
+     */
+    default void requestWithdrawn(String model, int queueDepth) {}
+
+    /**
      * A request's execution started.
      *
      * @param model the model's name
