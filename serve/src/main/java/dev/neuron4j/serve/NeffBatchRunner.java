@@ -12,9 +12,8 @@ import java.util.function.IntConsumer;
 /**
  * Runs batches of a NEFF on its {@link ModelReplicas}: each input's rows are gathered, request after request,
  * into a staging buffer of the whole tensor with the rest zero-padded and written with one copy; the model
- * executes once; each output's used rows are read with one copy and handed out, each request its own rows.
- *
- * <p>Bytes are copied as they are: request bytes are little-endian and so is every host Neuron runs on.
+ * executes once; each output's used rows are read with one copy and handed out, each request its own rows
+ * ({@link BatchRows}).
  *
  * <p>Thread-safe: up to one batch per replica at a time. A batch holds its replica's lease, and with it that
  * replica's binding and staging buffers, from the first copy to the last.
@@ -38,11 +37,7 @@ final class NeffBatchRunner implements BatchRunner {
                 buffers[i] = ByteBuffer.allocateDirect((int) specs.get(i).byteSize()).order(ByteOrder.nativeOrder());
             }
         }
-        long padding = 0;
-        for (TensorSpec s : signature.inputSpecs()) {
-            padding = Math.max(padding, s.byteSize() - signature.rowBytes(s));
-        }
-        this.zeros = ByteBuffer.allocateDirect((int) padding).asReadOnlyBuffer();
+        this.zeros = BatchRows.padding(signature);
     }
 
     @Override
@@ -65,44 +60,22 @@ final class NeffBatchRunner implements BatchRunner {
     private void writeInputs(Binding binding, ByteBuffer[] buffers, List<ValidRequest> batch) {
         List<TensorSpec> inputs = signature.inputSpecs();
         for (int i = 0; i < inputs.size(); i++) {
-            ByteBuffer buffer = buffers[i];
-            buffer.clear();
-            for (ValidRequest r : batch) {
-                buffer.put(r.inputs().get(i).duplicate());
-            }
-            buffer.put(zeros.duplicate().limit(buffer.remaining()));
-            buffer.flip();
-            binding.input(inputs.get(i).name()).write(0, buffer);
+            BatchRows.gather(buffers[i], batch, i, zeros);
+            binding.input(inputs.get(i).name()).write(0, buffers[i]);
         }
     }
 
     private List<InferenceResult> readOutputs(Binding binding, ByteBuffer[] buffers, List<ValidRequest> batch,
             int rows) {
         List<TensorSpec> outputs = signature.outputSpecs();
-        List<List<RequestTensor>> perRequest = new ArrayList<>(batch.size());
-        for (int r = 0; r < batch.size(); r++) {
-            perRequest.add(new ArrayList<>(outputs.size()));
-        }
+        BatchRows split = new BatchRows(signature, batch);
         for (int o = 0; o < outputs.size(); o++) {
             TensorSpec spec = outputs.get(o);
-            int rowBytes = signature.rowBytes(spec);
             ByteBuffer buffer = buffers[signature.inputSpecs().size() + o];
-            buffer.clear().limit(rows * rowBytes);
+            buffer.clear().limit(rows * signature.rowBytes(spec));
             binding.output(spec.name()).read(0, buffer);
-            int offset = 0;
-            for (int r = 0; r < batch.size(); r++) {
-                int n = batch.get(r).rows();
-                int bytes = n * rowBytes;
-                ByteBuffer own = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-                own.put(buffer.duplicate().position(offset).limit(offset + bytes)).flip();
-                perRequest.get(r).add(new RequestTensor(spec.name(), spec.dataType(), signature.outputShape(o, n), own));
-                offset += bytes;
-            }
+            split.split(o, buffer);
         }
-        List<InferenceResult> results = new ArrayList<>(batch.size());
-        for (List<RequestTensor> outputsOfOne : perRequest) {
-            results.add(new InferenceResult(outputsOfOne));
-        }
-        return results;
+        return split.results();
     }
 }
