@@ -28,13 +28,13 @@ public interface InferenceListener {
     default void requestQueued(String model, int queueDepth) {}
 
     /**
-     * A request left the queue without running because its caller cancelled it (its client went away);
-     * {@link #requestFailed} with {@link InferenceException.Kind#CANCELLED} follows.
+     * Requests left the queue without running (cancelled by their caller, whose client went away, or past their
+     * deadline); {@link #requestFailed} follows for each.
      *
      * @param model the model's name
      * @param queueDepth the requests still waiting
      */
-    default void requestWithdrawn(String model, int queueDepth) {}
+    default void requestsLeftQueue(String model, int queueDepth) {}
 
     /**
      * A request's execution started.

@@ -58,7 +58,7 @@ final class PrometheusMetrics implements InferenceListener, MetricsEndpoint {
     }
 
     @Override
-    public void requestWithdrawn(String model, int queueDepth) {
+    public void requestsLeftQueue(String model, int queueDepth) {
         pending.labelValues(model).set(queueDepth);
     }
 

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.IntConsumer;
 
 /**
  * Runs batches of a TorchScript model: each input's rows are gathered ({@link BatchRows}) into a direct buffer of
@@ -62,23 +61,33 @@ final class TorchScriptBatchRunner implements BatchRunner {
     }
 
     @Override
-    public List<InferenceResult> run(List<ValidRequest> batch, int rows, IntConsumer started) {
+    public List<InferenceResult> run(Batch batch) {
         Slot slot = free.poll(); // the batcher runs at most parallelism() batches: one is free
         if (slot == null) {
             throw new IllegalStateException("more batches at once than the " + parallelism + " slot(s)");
         }
         try {
-            started.accept(slot.core());
-            for (int i = 0; i < slot.inputs().length; i++) {
-                BatchRows.gather(slot.inputs()[i], batch, i, zeros);
+            List<ValidRequest> running = batch.start(slot.core());
+            if (running.isEmpty()) {
+                return List.of();
             }
+            for (int i = 0; i < slot.inputs().length; i++) {
+                BatchRows.gather(slot.inputs()[i], running, i, zeros);
+            }
+            boolean succeeded = false;
             try (TorchScriptResult result = model.forward(slot.inputs())) {
                 checkOutputs(result.specs());
-                BatchRows split = new BatchRows(signature, batch);
+                batch.ended(true);
+                succeeded = true;
+                BatchRows split = new BatchRows(signature, running);
                 for (int o = 0; o < result.size(); o++) {
                     split.split(o, result.view(o));
                 }
                 return split.results();
+            } finally {
+                if (!succeeded) {
+                    batch.ended(false);
+                }
             }
         } finally {
             free.add(slot);
