@@ -1,7 +1,12 @@
 package dev.neuron4j.cli;
 
+import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.TensorSpec;
 import dev.neuron4j.npy.NpyArray;
+import dev.neuron4j.serve.InferenceListener;
+import dev.neuron4j.serve.ModelConfig;
+import dev.neuron4j.serve.ServedModel;
+import dev.neuron4j.serve.TorchScriptServedModel;
 import dev.neuron4j.torch.TorchLibraries;
 import dev.neuron4j.torch.TorchScriptModel;
 import java.nio.file.Path;
@@ -26,6 +31,22 @@ public final class TorchFiles {
             throw new CliException("TorchScript files need the optional PyTorch jars (org.bytedeco:pytorch), which "
                     + "are not on this classpath; ./neuron4j includes them");
         }
+    }
+
+    /**
+     * Serves a TorchScript file (its inputs declared in {@code config}).
+     *
+     * @param runtime the open runtime
+     * @param file the TorchScript file
+     * @param config the model's settings
+     * @param listener the server's metrics listener
+     * @return the served model, ready; the server owns it once started
+     * @throws CliException if PyTorch is missing
+     */
+    public static ServedModel serve(NeuronRuntime runtime, Path file, ModelConfig config,
+            InferenceListener listener) {
+        requirePyTorch();
+        return TorchScriptServedModel.load(runtime, file, config, listener);
     }
 
     /**

@@ -4,14 +4,19 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
+import java.util.function.IntSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bounded FIFO of one model's waiting requests, and the rule that turns them into batches.
  *
- * <p>Thread-safe: any thread may {@link #offer} (it never waits: a full queue refuses); one thread, the batching
- * thread, takes batches with {@link #nextBatch} and finally calls {@link #close()}. Everything happens under one
- * lock, which {@code nextBatch} releases while it waits.
+ * <p>A request taken into a batch still waits until its execution starts ({@link #started}): it counts in
+ * {@link #size()} and against the capacity until then, so that a batch waiting for its replica holds places as
+ * its requests did in the queue.
+ *
+ * <p>Thread-safe: any thread may {@link #offer} (it never waits: a full queue refuses) and {@link #started}; one
+ * thread, the batching thread, takes batches with {@link #nextBatch} and finally calls {@link #close()}.
+ * Everything happens under one lock, which {@code nextBatch} releases while it waits.
  */
 final class BatchQueue {
     /** {@link #offer} result: the queue holds {@code capacity} requests. */
@@ -23,6 +28,8 @@ final class BatchQueue {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<PendingRequest> waiting = new ArrayDeque<>();
     private final int capacity;
+    /** Requests taken into batches whose executions have not started. */
+    private int inHand;
     private volatile boolean accepting = true; // written under the lock
 
     BatchQueue(int capacity) {
@@ -36,12 +43,12 @@ final class BatchQueue {
             if (!accepting) {
                 return NOT_ACCEPTING;
             }
-            if (waiting.size() >= capacity) {
+            if (waiting.size() + inHand >= capacity) {
                 return FULL;
             }
             waiting.add(p);
             changed.signal();
-            return waiting.size();
+            return waiting.size() + inHand;
         } finally {
             lock.unlock();
         }
@@ -52,11 +59,37 @@ final class BatchQueue {
         return accepting;
     }
 
-    /** {@return how many requests wait} */
+    /** {@return how many requests wait: in the queue, or in a batch whose execution has not started} */
     int size() {
+        return underLock(() -> waiting.size() + inHand);
+    }
+
+    /**
+     * A batch's execution starts (or its requests are answered without running): they wait no more.
+     *
+     * @param requests the batch's requests, as {@link #nextBatch} gave them
+     * @return the requests still waiting
+     */
+    int started(int requests) {
+        return underLock(() -> {
+            inHand -= requests;
+            return waiting.size() + inHand;
+        });
+    }
+
+    /**
+     * Takes a request out of the queue, e.g. one whose caller went away.
+     *
+     * @return the requests still waiting, or -1 if it was not waiting (already batched, answered or never queued)
+     */
+    int remove(PendingRequest p) {
+        return underLock(() -> waiting.remove(p) ? waiting.size() + inHand : -1);
+    }
+
+    private int underLock(IntSupplier action) {
         lock.lock();
         try {
-            return waiting.size();
+            return action.getAsInt();
         } finally {
             lock.unlock();
         }
@@ -93,8 +126,8 @@ final class BatchQueue {
      * heads the next batch. Requests met past their deadline are moved to {@code expired} instead.
      *
      * @param expired receives the requests past their deadline, to be answered by the caller
-     * @return the batch; empty if only expired requests were found; {@code null} once the queue no longer
-     *     accepts and is empty (no batch will come again)
+     * @return the batch, in hand until {@link #started}; empty if only expired requests were found; {@code null}
+     *     once the queue no longer accepts and is empty (no batch will come again)
      * @throws InterruptedException if interrupted while waiting; the batch gathered so far is put back first
      */
     List<PendingRequest> nextBatch(int maxRows, long maxDelayNanos, List<PendingRequest> expired)
@@ -129,6 +162,7 @@ final class BatchQueue {
                     rows += next.rows();
                 }
             }
+            inHand += batch.size();
             return batch;
         } catch (InterruptedException e) {
             for (int i = batch.size() - 1; i >= 0; i--) {

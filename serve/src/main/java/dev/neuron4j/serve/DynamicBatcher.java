@@ -3,6 +3,7 @@ package dev.neuron4j.serve;
 import dev.neuron4j.NeuronException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -20,23 +21,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One model's dynamic batching: a bounded queue, a batching thread that turns waiting requests into batches,
- * and one worker thread per replica that runs them ({@link BatchRunner}) and answers each request.
+ * and {@link BatchRunner#parallelism()} worker threads that run them and answer each request.
  *
  * <p><b>The rule.</b> Once a worker is free, the batching thread takes the first waiting request, then waits at
  * most {@link ModelConfig#maxQueueDelay()} from that request's arrival for more, until the model's maximum rows
  * are gathered; requests are never split. A request whose deadline (its own, or arrival plus
- * {@link ModelConfig#requestTimeout()}, whichever is earlier) passes before its batch runs is answered
- * {@link InferenceException.Kind#TIMEOUT} without running; one already running is answered normally. A full
- * queue refuses at once ({@link InferenceException.Kind#QUEUE_FULL}). A failed execution answers its batch's
+ * {@link ModelConfig#requestTimeout()}, whichever is earlier) passes before its batch runs (checked once the
+ * batch holds a replica) is answered {@link InferenceException.Kind#TIMEOUT} without running; one already
+ * running is answered normally. A request taken into a batch still waits, and counts in the queue's size,
+ * until its execution starts. A full
+ * queue refuses at once ({@link InferenceException.Kind#QUEUE_FULL}). A request whose future its caller cancels
+ * (its client closed the connection) leaves the queue at once and counts {@link InferenceException.Kind#CANCELLED};
+ * cancelled once batched, it is left out of its execution; cancelled while running, its answer is dropped (it
+ * counts as answered normally). A failed execution answers its batch's
  * requests {@link InferenceException.Kind#INTERNAL} and the next batch runs as usual.
  *
  * <p><b>Threads.</b> The batching thread and the workers are platform threads (never virtual: a native
  * execution would pin a virtual thread's carrier for its whole duration); callers of {@link #submit} never
- * wait. One worker per replica, not two as neuronperf runs: a worker holds its replica's one binding for the
- * copies in, the execution and the copies out, so a second worker per core would only wait for that binding
- * (overlapping copies with an execution needs a second set of the model's tensors on the core). The batching
- * thread takes a batch only once a worker is free, so that requests arriving while every replica executes join
- * the next batch instead of being cut off by the queue delay.
+ * wait. A NEFF has two workers per replica, as neuronperf runs 2 × N threads for N model copies: while one
+ * executes, the other already holds the next batch and waits for the replica, so that the hand-off from the
+ * batching thread, and the splitting and answering of the previous batch, happen while the device works
+ * instead of between two executions (the replica's binding is held only for the copies in, the execution and
+ * one copy out). The batching thread takes a batch only once a worker is free, so that requests arriving while
+ * every worker is busy join the next batch instead of being cut off by the queue delay.
  *
  * <p><b>Nothing is lost.</b> Every future {@link #submit} returns completes exactly once: with outputs, or with
  * an {@link InferenceException}. {@link #drain()} stops taking requests and completes once every accepted one
@@ -130,6 +137,11 @@ final class DynamicBatcher implements AutoCloseable {
         int depth = queue.offer(p);
         if (depth > 0) {
             tell(l -> l.requestQueued(model, depth));
+            p.future.whenComplete((result, error) -> {
+                if (error instanceof CancellationException) {
+                    withdraw(p);
+                }
+            });
             return p.future;
         }
         answered();
@@ -239,6 +251,19 @@ final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /** A request its caller cancelled: it leaves the queue at once, freeing its place; if batched, it stays. */
+    private void withdraw(PendingRequest p) {
+        int depth = queue.remove(p);
+        if (depth >= 0) {
+            tell(l -> l.requestsLeftQueue(model, depth));
+            fail(p, cancelled(), null);
+        }
+    }
+
+    private static InferenceException cancelled() {
+        return new InferenceException(InferenceException.Kind.CANCELLED, "the request was cancelled before it ran");
+    }
+
     private void timeOut(List<PendingRequest> requests, long nowNanos) {
         for (PendingRequest p : requests) {
             fail(p, new InferenceException(InferenceException.Kind.TIMEOUT, "the request waited "
@@ -249,39 +274,23 @@ final class DynamicBatcher implements AutoCloseable {
     // ---- a worker ----
 
     private void run(List<PendingRequest> batch) {
-        long now = System.nanoTime();
-        List<PendingRequest> live = new ArrayList<>(batch.size());
-        List<PendingRequest> late = new ArrayList<>();
-        List<ValidRequest> requests = new ArrayList<>(batch.size());
-        int rows = 0;
-        for (PendingRequest p : batch) {
-            if (p.expired(now)) {
-                late.add(p);
-            } else {
-                live.add(p);
-                requests.add(p.request);
-                rows += p.rows();
-            }
-        }
-        timeOut(late, now);
-        if (live.isEmpty()) {
-            return;
-        }
-        Execution execution = new Execution(live, rows);
+        Execution execution = new Execution(batch);
         List<InferenceResult> results;
         try {
-            results = runner.run(requests, rows, execution::started);
-            if (results.size() != live.size()) {
-                throw new IllegalStateException(results.size() + " results for " + live.size() + " requests");
+            results = runner.run(execution);
+            if (results.size() != execution.running().size()) {
+                throw new IllegalStateException(results.size() + " results for " + execution.running().size()
+                        + " requests");
             }
         } catch (RuntimeException | Error e) {
             execution.ended(false);
+            List<PendingRequest> unanswered = execution.running();
             String cause = e instanceof NeuronException ? e.getMessage() : e.toString();
-            LOG.warn("Model '{}': an execution of {} request(s), {} row(s), failed on core {}: {}", model, live.size(),
-                    rows, execution.core, cause);
+            LOG.warn("Model '{}': an execution of {} request(s), {} row(s), failed on core {}: {}", model,
+                    unanswered.size(), rows(unanswered), execution.core, cause);
             InferenceException error = new InferenceException(InferenceException.Kind.INTERNAL, "model '" + model
                     + "' failed to execute: " + cause, e);
-            for (PendingRequest p : live) {
+            for (PendingRequest p : unanswered) {
                 fail(p, error, execution);
             }
             if (e instanceof Error) {
@@ -289,10 +298,19 @@ final class DynamicBatcher implements AutoCloseable {
             }
             return;
         }
-        execution.ended(true);
-        for (int i = 0; i < live.size(); i++) {
-            succeed(live.get(i), results.get(i), execution);
+        execution.ended(true); // if the runner did not say so itself
+        List<PendingRequest> running = execution.running();
+        for (int i = 0; i < running.size(); i++) {
+            succeed(running.get(i), results.get(i), execution);
         }
+    }
+
+    private static int rows(List<PendingRequest> requests) {
+        int rows = 0;
+        for (PendingRequest p : requests) {
+            rows += p.rows();
+        }
+        return rows;
     }
 
     private void succeed(PendingRequest p, InferenceResult result, Execution execution) {
@@ -338,37 +356,75 @@ final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** One batch's execution: its core and times, reported to the listener. Used by its worker only. */
-    private final class Execution {
-        private final List<PendingRequest> requests;
-        private final int rows;
-        private int core = -1; // -1 until a replica is held
+    /**
+     * One batch in a worker's hand: when its runner holds a replica it leaves the queue's count, drops what was
+     * cancelled or passed its deadline while it waited, and reports the execution (its core and times) to the
+     * listener. Used by its worker only.
+     */
+    private final class Execution implements BatchRunner.Batch {
+        private final List<PendingRequest> batch;
+        /** The requests that run; null until {@link #start}. */
+        private List<PendingRequest> running;
+        private int core = -1; // -1 until requests run on a replica
         private long startNanos;
         private long endNanos;
+        private boolean ended;
 
-        Execution(List<PendingRequest> requests, int rows) {
-            this.requests = requests;
-            this.rows = rows;
+        Execution(List<PendingRequest> batch) {
+            this.batch = batch;
         }
 
-        void started(int replicaCore) {
+        @Override
+        public List<ValidRequest> start(int replicaCore) {
+            long now = System.nanoTime();
+            int depth = queue.started(batch.size());
+            running = new ArrayList<>(batch.size());
+            List<PendingRequest> late = new ArrayList<>();
+            List<ValidRequest> requests = new ArrayList<>(batch.size());
+            for (PendingRequest p : batch) {
+                if (p.future.isCancelled()) {
+                    fail(p, cancelled(), null); // its caller went away while it was batched: its rows do not run
+                } else if (p.expired(now)) {
+                    late.add(p);
+                } else {
+                    running.add(p);
+                    requests.add(p.request);
+                }
+            }
+            timeOut(late, now);
+            if (running.isEmpty()) {
+                tell(l -> l.requestsLeftQueue(model, depth));
+                return List.of();
+            }
             core = replicaCore;
-            startNanos = System.nanoTime();
-            int running = inFlight.computeIfAbsent(core, c -> new AtomicInteger()).incrementAndGet();
-            int depth = queue.size();
-            tell(l -> l.executionStarted(model, core, requests.size(), rows, depth, running));
-            for (PendingRequest p : requests) {
+            startNanos = now;
+            int inFlightNow = inFlight.computeIfAbsent(core, c -> new AtomicInteger()).incrementAndGet();
+            int rows = rows(running);
+            tell(l -> l.executionStarted(model, core, running.size(), rows, depth, inFlightNow));
+            for (PendingRequest p : running) {
                 tell(l -> l.requestStarted(model, startNanos - p.arrivalNanos));
             }
+            return requests;
         }
 
-        void ended(boolean succeeded) {
-            if (core < 0) {
+        @Override
+        public void ended(boolean succeeded) {
+            if (core < 0 || ended) {
                 return;
             }
+            ended = true;
             endNanos = System.nanoTime();
-            int running = inFlight.get(core).decrementAndGet();
-            tell(l -> l.executionFinished(model, core, succeeded, computeNanos(), running));
+            int inFlightNow = inFlight.get(core).decrementAndGet();
+            tell(l -> l.executionFinished(model, core, succeeded, computeNanos(), inFlightNow));
+        }
+
+        /** {@return the requests that ran; all of the batch (now out of the queue's count) if it never started} */
+        List<PendingRequest> running() {
+            if (running == null) {
+                queue.started(batch.size());
+                running = batch;
+            }
+            return running;
         }
 
         long computeNanos() {

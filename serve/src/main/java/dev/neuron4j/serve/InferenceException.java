@@ -19,6 +19,11 @@ public final class InferenceException extends RuntimeException {
         UNAVAILABLE(503),
         /** The request waited past its deadline: 504. */
         TIMEOUT(504),
+        /**
+         * The caller cancelled the request (its client closed the connection) before it ran: nobody reads the
+         * answer; 499 as proxies log a client that went away.
+         */
+        CANCELLED(499),
         /** The runtime failed to execute: 500. */
         INTERNAL(500);
 

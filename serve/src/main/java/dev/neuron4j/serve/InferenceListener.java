@@ -28,6 +28,15 @@ public interface InferenceListener {
     default void requestQueued(String model, int queueDepth) {}
 
     /**
+     * Requests left the queue without running (cancelled by their caller, whose client went away, or past their
+     * deadline); {@link #requestFailed} follows for each.
+     *
+     * @param model the model's name
+     * @param queueDepth the requests still waiting
+     */
+    default void requestsLeftQueue(String model, int queueDepth) {}
+
+    /**
      * A request's execution started.
      *
      * @param model the model's name

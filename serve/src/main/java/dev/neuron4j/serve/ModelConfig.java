@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -25,7 +28,14 @@ import java.util.TreeSet;
  *   <tr><td>{@link Builder#requestTimeout(Duration)}</td><td>{@code request_timeout}</td><td>{@code "30s"}</td></tr>
  *   <tr><td>{@link Builder#cores(String)}</td><td>{@code cores}</td><td>(see replicas)</td></tr>
  *   <tr><td>{@link Builder#replicas(int)}</td><td>{@code replicas}</td><td>one per visible core</td></tr>
+ *   <tr><td>{@link Builder#inputs(List)}</td><td>{@code inputs}</td><td>none (a NEFF records its own; a
+ *       TorchScript file needs them)</td></tr>
  * </table>
+ *
+ * <p>{@code inputs} declares the inputs of a model file that records none, a TorchScript file: one
+ * {@code {"name": "x", "datatype": "FP32", "shape": [8, 4]}} per argument of {@code forward}, the first dimension
+ * the batch as a NEFF's. A {@code config.json} that has {@code "model_type"} is a Hugging Face model config:
+ * the settings are then read from its {@code "neuron4j"} object (see {@link #read(Path)}).
  *
  * <p>{@code max_batch_size} 0 means the model has no batch dimension even when its shapes look batched (every
  * input and output sharing a first dimension, as a square matmul's do): requests then send the compiled shapes,
@@ -54,6 +64,7 @@ public final class ModelConfig {
     private final String cores;
     private final List<Integer> coreList;
     private final OptionalInt replicas;
+    private final List<TensorMetadata> inputs;
 
     private ModelConfig(Builder b) {
         this.name = b.name;
@@ -64,6 +75,7 @@ public final class ModelConfig {
         this.cores = b.cores;
         this.coreList = b.coreList;
         this.replicas = b.replicas;
+        this.inputs = b.inputs;
     }
 
     /**
@@ -112,6 +124,7 @@ public final class ModelConfig {
         b.cores = cores;
         b.coreList = coreList;
         b.replicas = replicas;
+        b.inputs = inputs;
         return b;
     }
 
@@ -148,6 +161,11 @@ public final class ModelConfig {
     /** {@return the number of replicas if set} */
     public OptionalInt replicas() {
         return replicas;
+    }
+
+    /** {@return the declared inputs, in forward's order; empty when not declared (a NEFF records its own)} */
+    public List<TensorMetadata> inputs() {
+        return inputs;
     }
 
     /**
@@ -187,7 +205,8 @@ public final class ModelConfig {
                 + ", max_queue_delay=" + DurationText.format(maxQueueDelay) + ", queue_size=" + queueSize
                 + ", request_timeout=" + DurationText.format(requestTimeout)
                 + (cores != null ? ", cores=" + cores : "")
-                + (replicas.isPresent() ? ", replicas=" + replicas.getAsInt() : "") + "]";
+                + (replicas.isPresent() ? ", replicas=" + replicas.getAsInt() : "")
+                + (inputs.isEmpty() ? "" : ", inputs=" + inputs) + "]";
     }
 
     private static String prefix(String model) {
@@ -204,6 +223,7 @@ public final class ModelConfig {
         private String cores;
         private List<Integer> coreList = List.of();
         private OptionalInt replicas = OptionalInt.empty();
+        private List<TensorMetadata> inputs = List.of();
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -301,6 +321,30 @@ public final class ModelConfig {
                 throw invalid("replicas must be at least 1, got " + n);
             }
             this.replicas = OptionalInt.of(n);
+            return this;
+        }
+
+        /**
+         * Declares the inputs of a model file that records none (a TorchScript file): one per argument of its
+         * {@code forward}, in order, each with its full shape (the first dimension the batch, as a NEFF's).
+         *
+         * @param declared the inputs; each name once, every dimension at least 1
+         * @return this builder
+         */
+        public Builder inputs(List<TensorMetadata> declared) {
+            Set<String> names = new HashSet<>();
+            for (TensorMetadata t : declared) {
+                if (!names.add(t.name())) {
+                    throw invalid("inputs name '" + t.name() + "' twice");
+                }
+                for (long d : t.shape()) {
+                    if (d < 1) {
+                        throw invalid("input '" + t.name() + "' has shape " + Arrays.toString(t.shape())
+                                + ": every dimension must be at least 1");
+                    }
+                }
+            }
+            this.inputs = List.copyOf(declared);
             return this;
         }
 

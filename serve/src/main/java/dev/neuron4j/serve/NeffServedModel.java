@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,25 +41,19 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: {@link #infer} may be called from any number of threads (it never blocks: the device work runs
  * on the model's own platform threads, where the futures complete); {@code close()} blocks and is idempotent.
  */
-public final class NeffServedModel implements ServedModel {
+public final class NeffServedModel extends BatchedModel {
     /** The platform the metadata shows. */
     public static final String PLATFORM = "neuron_neff";
     private static final Logger LOG = LoggerFactory.getLogger(NeffServedModel.class);
 
-    private final ModelConfig config;
     private final List<Integer> cores;
     private final ModelReplicas replicas;
-    private final ModelSignature signature;
-    private final DynamicBatcher batcher;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private NeffServedModel(ModelConfig config, List<Integer> cores, ModelReplicas replicas,
             ModelSignature signature, DynamicBatcher batcher) {
-        this.config = config;
+        super(config, signature, batcher);
         this.cores = cores;
         this.replicas = replicas;
-        this.signature = signature;
-        this.batcher = batcher;
     }
 
     /**
@@ -131,14 +123,19 @@ public final class NeffServedModel implements ServedModel {
      * @param folder the model folder
      * @param listener told of requests and executions
      * @return the model, ready
-     * @throws IOException if the folder holds no or several {@code .neff} files, or a file cannot be read
+     * @throws IOException if the folder holds no or several model files, a TorchScript one, or a file cannot be
+     *     read
      * @throws IllegalArgumentException as {@link ModelConfig#read(Path)} and
      *     {@link #load(NeuronRuntime, Path, ModelConfig, InferenceListener)}
      */
     public static NeffServedModel loadFolder(NeuronRuntime runtime, Path folder, InferenceListener listener)
             throws IOException {
         ModelRepository.Entry entry = ModelRepository.modelFolder(folder);
-        return load(runtime, entry.neff(), entry.config(), listener);
+        if (entry.torchScript()) {
+            throw new IOException("Model folder " + folder + " holds a TorchScript file, " + entry.file().getFileName()
+                    + "; load it with TorchScriptServedModel");
+        }
+        return load(runtime, entry.file(), entry.config(), listener);
     }
 
     /** Builds every replica's binding now, so that the first requests allocate nothing and failures show here. */
@@ -156,33 +153,8 @@ public final class NeffServedModel implements ServedModel {
     }
 
     @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
     public String platform() {
         return PLATFORM;
-    }
-
-    @Override
-    public List<TensorMetadata> inputs() {
-        return signature.inputMetadata();
-    }
-
-    @Override
-    public List<TensorMetadata> outputs() {
-        return signature.outputMetadata();
-    }
-
-    @Override
-    public int maxBatchSize() {
-        return signature.maxRows();
-    }
-
-    /** {@return the settings it was loaded with} */
-    public ModelConfig config() {
-        return config;
     }
 
     /** {@return the cores its replicas run on, relative to the visible ones} */
@@ -191,47 +163,12 @@ public final class NeffServedModel implements ServedModel {
     }
 
     @Override
-    public boolean isReady() {
-        return batcher.isAccepting();
-    }
-
-    @Override
-    public CompletableFuture<InferenceResult> infer(InferenceRequest request) {
-        Objects.requireNonNull(request, "request");
-        long arrival = System.nanoTime();
-        if (!batcher.isAccepting()) {
-            return batcher.refuse(batcher.notAccepting(), arrival);
-        }
-        ValidRequest valid;
-        try {
-            valid = signature.check(request);
-        } catch (InferenceException e) {
-            return batcher.refuse(e, arrival);
-        }
-        return batcher.submit(valid, arrival, request.deadlineNanos());
-    }
-
-    @Override
-    public CompletableFuture<Void> drain() {
-        return batcher.drain();
-    }
-
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            batcher.close();
-        } finally {
-            replicas.close();
-        }
-        LOG.info("Closed model '{}'", config.name());
+    void release() {
+        replicas.close();
     }
 
     @Override
     public String toString() {
-        return "NeffServedModel[" + config.name() + " on core(s) " + cores + ", max batch " + signature.maxRows()
-                + (closed.get() ? ", closed" : isReady() ? "" : ", draining") + "]";
+        return "NeffServedModel[" + name() + " on core(s) " + cores + ", max batch " + maxBatchSize() + state() + "]";
     }
 }

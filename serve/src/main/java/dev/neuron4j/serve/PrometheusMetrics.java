@@ -58,6 +58,11 @@ final class PrometheusMetrics implements InferenceListener, MetricsEndpoint {
     }
 
     @Override
+    public void requestsLeftQueue(String model, int queueDepth) {
+        pending.labelValues(model).set(queueDepth);
+    }
+
+    @Override
     public void requestSucceeded(String model, long queueNanos, long computeNanos, long totalNanos) {
         success.labelValues(model).inc();
         requestDuration.labelValues(model).observe(totalNanos / NANOS_PER_SECOND);

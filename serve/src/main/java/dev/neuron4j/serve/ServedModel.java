@@ -35,7 +35,9 @@ public interface ServedModel extends AutoCloseable {
 
     /**
      * Queues a request. The future completes with the outputs of this request's rows, or exceptionally with an
-     * {@link InferenceException} (bad input, queue full, timeout, draining, device failure).
+     * {@link InferenceException} (bad input, queue full, timeout, draining, device failure). A caller that no
+     * longer wants the answer (its client went away) cancels the future: a request not yet running then leaves
+     * the queue at once, freeing its place; one already running runs to its end and its answer is dropped.
      *
      * @param request the inputs and deadline
      * @return the answer to come

@@ -121,7 +121,12 @@ final class HttpTests {
     }
 
     private static String input(String name, int rows, float[] data) {
-        return "{\"name\":\"" + name + "\",\"datatype\":\"FP32\",\"shape\":[" + rows + ",4],\"data\":" + array(data)
-                + "}";
+        return input(name, rows, 4, data);
+    }
+
+    /** {@return the v2 JSON of one FP32 input tensor of {@code [rows, cols]}} */
+    static String input(String name, int rows, int cols, float[] data) {
+        return "{\"name\":\"" + name + "\",\"datatype\":\"FP32\",\"shape\":[" + rows + "," + cols + "],\"data\":"
+                + array(data) + "}";
     }
 }

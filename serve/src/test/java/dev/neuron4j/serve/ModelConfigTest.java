@@ -106,6 +106,33 @@ class ModelConfigTest {
     }
 
     @Test
+    void configJsonDeclaresTheInputsOfATorchScriptFile() {
+        ModelConfig c = ModelConfigJson.parse("{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": "
+                + "[8, 4]}, {\"name\": \"ids\", \"datatype\": \"INT64\", \"shape\": [8, 16]}]}", "f.json", "m");
+        assertEquals(List.of(new TensorMetadata("x", V2Datatype.FP32, new long[] {8, 4}),
+                new TensorMetadata("ids", V2Datatype.INT64, new long[] {8, 16})), c.inputs());
+        assertEquals("ModelConfig[name=m, max_queue_delay=2ms, queue_size=256, request_timeout=30s, inputs=[x: FP32 "
+                + "[8, 4], ids: INT64 [8, 16]]]", c.toString());
+        assertEquals(List.of(), ModelConfig.builder("m").build().inputs());
+    }
+
+    @Test
+    void aHuggingFaceConfigTakesItsSettingsFromTheNeuron4jObject() {
+        ModelConfig c = ModelConfigJson.parse("{\"model_type\": \"bert\", \"architectures\": "
+                + "[\"BertForSequenceClassification\"], \"id2label\": {\"0\": \"NEGATIVE\", \"1\": \"POSITIVE\"}, "
+                + "\"label2id\": {\"NEGATIVE\": 0, \"POSITIVE\": 1}, \"hidden_size\": 32, \"neuron4j\": {"
+                + "\"inputs\": [\"input_ids\", \"attention_mask\"], "
+                + "\"buckets\": [{\"file\": \"model_b8_s32.pt\", \"batch_size\": 8, \"sequence_length\": 32}], "
+                + "\"sequence_overflow\": \"truncate\", \"queue_size\": 64, \"max_queue_delay\": \"1ms\"}}",
+                "f.json", "bert");
+        assertEquals("ModelConfig[name=bert, max_queue_delay=1ms, queue_size=64, request_timeout=30s, inputs=["
+                + "input_ids: INT64 [8, 32], attention_mask: INT64 [8, 32]]]", c.toString());
+        // Without a "neuron4j" object every setting is the default; the model's own keys are not ours to refuse.
+        assertEquals(ModelConfig.builder("bert").build().toString(),
+                ModelConfigJson.parse("{\"model_type\": \"bert\", \"vocab_size\": 100}", "f.json", "bert").toString());
+    }
+
+    @Test
     void aFolderWithoutConfigJsonGetsTheDefaults() throws Exception {
         Path folder = Files.createDirectory(dir.resolve("resnet"));
         assertEquals(ModelConfig.builder("resnet").build().toString(), ModelConfig.read(folder).toString());
@@ -115,8 +142,27 @@ class ModelConfigTest {
     void badConfigJsonIsRefusedNamingTheFileTheKeyAndTheValue() {
         Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("{\"batch_size\": 8}", "f.json: unknown key 'batch_size'; known keys: [name, max_batch_size, "
-                + "max_queue_delay, queue_size, request_timeout, cores, replicas]");
+                + "max_queue_delay, queue_size, request_timeout, cores, replicas, inputs]");
         cases.put("{\"max_batch_size\": \"8\"}", "f.json: max_batch_size must be a whole number, got \"8\"");
+        cases.put("{\"inputs\": [\"x\"]}", "f.json: inputs: 'x' is a name without a shape; declare {\"name\": ..., "
+                + "\"datatype\": ..., \"shape\": [...]} (a Hugging Face config's names take their shape from its one "
+                + "bucket)");
+        cases.put("{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP33\", \"shape\": [1]}]}", "f.json: input 'x' "
+                + "datatype must be one of [UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, BF16], "
+                + "got 'FP33'");
+        cases.put("{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [0, 4]}]}", "f.json: Model "
+                + "'m': input 'x' has shape [0, 4]: every dimension must be at least 1");
+        cases.put("{\"inputs\": [{\"name\": \"x\", \"dtype\": \"FP32\", \"shape\": [1]}]}", "f.json: inputs: "
+                + "unknown key 'dtype' in {\"name\":\"x\",\"dtype\":\"FP32\",\"shape\":[1]}; known keys: [name, datatype, "
+                + "shape]");
+        cases.put("{\"model_type\": \"bert\", \"neuron4j\": {\"queue_sizes\": 8}}", "f.json: unknown key "
+                + "'queue_sizes' in \"neuron4j\"; known keys: [name, max_batch_size, max_queue_delay, queue_size, "
+                + "request_timeout, cores, replicas, inputs, buckets, sequence_overflow]");
+        cases.put("{\"model_type\": \"bert\", \"neuron4j\": {\"inputs\": [\"input_ids\"], \"buckets\": ["
+                + "{\"file\": \"a.pt\", \"batch_size\": 1, \"sequence_length\": 32}, "
+                + "{\"file\": \"b.pt\", \"batch_size\": 8, \"sequence_length\": 32}]}}", "f.json: buckets holds 2 "
+                + "buckets; a model is served from one bucket file for now (several shape buckets are not served yet): "
+                + "keep one");
         cases.put("{\"max_batch_size\": 8.5}", "f.json: max_batch_size must be a whole number, got 8.5");
         cases.put("{\"queue_size\": 99999999999}", "f.json: queue_size must be a whole number, got 99999999999");
         cases.put("{\"queue_size\": 0}", "f.json: Model 'm': queue_size must be at least 1, got 0");

@@ -300,7 +300,8 @@ class NeffServedModelTest {
         addNeff(folder, "other", 0, 8, 4);
         java.io.IOException two = assertThrows(java.io.IOException.class,
                 () -> NeffServedModel.loadFolder(runtime, folder, InferenceListener.NONE));
-        assertEquals("Model folder " + folder + " must hold one .neff file, it holds 2: add.neff, other.neff",
+        assertEquals("Model folder " + folder + " must hold one model file (.neff or .pt), it holds 2: add.neff, "
+                + "other.neff (a folder of several bucket files is not served yet)",
                 two.getMessage());
     }
 }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -137,6 +139,69 @@ class NeuronServerLifecycleTest {
                     "the slow infer is answered first:\n" + got);
             assertTrue(got.substring(second).startsWith("HTTP/1.1 200"), got.toString());
         }
+    }
+
+    @Test
+    void requestsOfClosedConnectionsLeaveTheQueueAndFreeItsPlaces() throws Exception {
+        Path neff = ServeTests.addNeff(dir, "add", 800_000, 8, 4);
+        NeuronServer.Builder builder = NeuronServer.builder();
+        builder.model(NeffServedModel.load(emulator.runtime(), neff, ModelConfig.builder("add").replicas(1)
+                .maxBatchSize(1).queueSize(4).build(), builder.metricsListener()));
+        server = builder.start();
+        // One request runs, four fill the queue; then every client goes away without reading.
+        List<Socket> gone = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                gone.add(rawInfer(addBody(i, 1)));
+                if (i == 0) {
+                    awaitMetric("neuron_inference_exec_count_total", 1);
+                }
+            }
+            awaitMetric("neuron_inference_pending_request_count", 4);
+        } finally {
+            for (Socket s : gone) {
+                s.close();
+            }
+        }
+        awaitMetric("neuron_inference_pending_request_count", 0);
+        awaitMetric("neuron_inference_request_failure_total\\{model=\"add\",reason=\"cancelled\"\\}", 4);
+        // The running one ran to its end, its answer dropped; the cancelled ones never ran.
+        awaitMetric("neuron_inference_request_success_total", 1);
+        assertEquals(1, metric("neuron_inference_exec_count_total"));
+        // The queue's places are free: a full queue's worth of new requests is answered.
+        for (HttpResponse<String> r : sendAtOnce(4)) {
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        assertEquals(5, metric("neuron_inference_exec_count_total"));
+    }
+
+    /** {@return an open socket that has sent one add infer (its answer unread)} */
+    private Socket rawInfer(String body) throws IOException {
+        Socket socket = new Socket("127.0.0.1", server.port());
+        socket.getOutputStream().write(("POST /v2/models/add/infer HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** {@return the value of the model's metric (a name, or a pattern with its labels); 0 until it shows} */
+    private double metric(String pattern) throws Exception {
+        String p = pattern.contains("{") ? pattern : pattern + "\\{model=\"add\"\\}";
+        Matcher m = Pattern.compile("^" + p + " (\\S+)$", Pattern.MULTILINE)
+                .matcher(HttpTests.get(client, server, "/metrics").text());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** Waits (bounded) until the metric has the value. */
+    private void awaitMetric(String pattern, double value) throws Exception {
+        long stopBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(ServeTests.WAIT_SECONDS);
+        double got = metric(pattern);
+        while (got != value && System.nanoTime() - stopBy < 0) {
+            Thread.sleep(10);
+            got = metric(pattern);
+        }
+        assertEquals(value, got, pattern);
     }
 
     /** What one client thread saw: answers, and the connection errors with when their request was sent. */

@@ -4,11 +4,13 @@ import dev.neuron4j.NeuronRuntime;
 import dev.neuron4j.cli.BaseCommand;
 import dev.neuron4j.cli.DurationConverter;
 import dev.neuron4j.cli.ExitCodes;
+import dev.neuron4j.cli.TorchFiles;
 import dev.neuron4j.serve.ModelConfig;
 import dev.neuron4j.serve.ModelRepository;
 import dev.neuron4j.serve.NeffServedModel;
 import dev.neuron4j.serve.NeuronServer;
 import dev.neuron4j.serve.ServedModel;
+import dev.neuron4j.serve.TensorMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,12 +27,14 @@ import sun.misc.Signal;
  * exits 0.
  */
 @Command(name = "serve", description = "Serve models over HTTP with the KServe / Open Inference Protocol v2 REST "
-        + "API, dynamic batching and Prometheus metrics (/metrics), until SIGINT or SIGTERM. PATH is a .neff file, "
-        + "a model folder (one .neff and an optional config.json) or a repository folder (one model folder per "
-        + "sub-folder). The options below apply to every model, over its config.json. Prints one line, "
+        + "API, dynamic batching and Prometheus metrics (/metrics), until SIGINT or SIGTERM. PATH is a .neff or "
+        + "TorchScript (.pt) file, a model folder (one model file and an optional config.json) or a repository "
+        + "folder (one model folder per sub-folder). A TorchScript file records no shapes: declare its inputs in "
+        + "config.json (\"inputs\") or with --input. The options below apply to every model, over its config.json. Prints one line, "
         + "'listening on http://HOST:PORT', when ready.")
 public final class ServeCommand extends BaseCommand {
-    @Parameters(index = "0", paramLabel = "PATH", description = "A .neff file, a model folder or a repository folder.")
+    @Parameters(index = "0", paramLabel = "PATH",
+            description = "A .neff or .pt file, a model folder or a repository folder.")
     Path path;
 
     @Option(names = "--name", description = "The model's name (one model only; default: the file or folder name).")
@@ -66,6 +70,11 @@ public final class ServeCommand extends BaseCommand {
             description = "How long a request may wait before it is answered 504 (default 30s).")
     Duration requestTimeout;
 
+    @Option(names = "--input", paramLabel = "NAME:DATATYPE:SHAPE", converter = InputDeclarationConverter.class,
+            description = "An input of a TorchScript file, e.g. x:FP32:8,4 (v2 datatype; the first dimension is the "
+                    + "batch); once per argument of forward, in order. Over config.json's \"inputs\"; one model only.")
+    List<TensorMetadata> inputs = new ArrayList<>();
+
     @Option(names = "--grace", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
             description = "On SIGINT/SIGTERM, the longest wait for requests already accepted (default ${DEFAULT-VALUE}).")
     Duration grace;
@@ -79,14 +88,23 @@ public final class ServeCommand extends BaseCommand {
         if (name != null && entries.size() > 1) {
             throw usageError("--name names one model, but " + path + " holds " + entries.size());
         }
+        if (!inputs.isEmpty() && (entries.size() > 1 || !entries.get(0).torchScript())) {
+            throw usageError("--input declares the inputs of one TorchScript file, but " + path + " holds "
+                    + (entries.size() > 1 ? entries.size() + " models" : "a NEFF, which records its own"));
+        }
+        if (entries.stream().anyMatch(ModelRepository.Entry::torchScript)) {
+            TorchFiles.requirePyTorch();
+        }
         try (NeuronRuntime runtime = openRuntime()) {
             NeuronServer.Builder builder = NeuronServer.builder().host(host).port(port);
             List<ServedModel> models = new ArrayList<>();
             NeuronServer server;
             try {
                 for (ModelRepository.Entry entry : entries) {
-                    models.add(NeffServedModel.load(runtime, entry.neff(), withOptions(entry.config()),
-                            builder.metricsListener()));
+                    ModelConfig config = withOptions(entry.config());
+                    models.add(entry.torchScript()
+                            ? TorchFiles.serve(runtime, entry.file(), config, builder.metricsListener())
+                            : NeffServedModel.load(runtime, entry.file(), config, builder.metricsListener()));
                 }
                 server = builder.model(models.toArray(ServedModel[]::new)).start();
             } catch (Exception | Error e) {
@@ -128,6 +146,9 @@ public final class ServeCommand extends BaseCommand {
         }
         if (requestTimeout != null) {
             b.requestTimeout(requestTimeout);
+        }
+        if (!inputs.isEmpty()) {
+            b.inputs(inputs);
         }
         return b.build();
     }

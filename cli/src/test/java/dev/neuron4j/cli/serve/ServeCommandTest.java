@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuron4j.DataType;
 import dev.neuron4j.cli.Cli;
+import dev.neuron4j.cli.ExitCodes;
 import dev.neuron4j.testing.Repo;
 import dev.neuron4j.testkit.EmulatorNeff;
+import dev.neuron4j.torch.TorchTestModels;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,16 +39,60 @@ class ServeCommandTest {
 
     @Test
     void servesAModelFolderAndExitsZeroOnSigterm(@TempDir Path dir) throws Exception {
-        Cli.assumeEmulator();
-        Path launcher = Repo.file("neuron4j");
-        assumeTrue(Files.isExecutable(launcher), "no ./neuron4j launcher at " + launcher);
         Path model = Files.createDirectories(dir.resolve("repo").resolve("add"));
         EmulatorNeff.builder().name("add.neff").input("a", DataType.FLOAT32, 8, 4).input("b", DataType.FLOAT32, 8, 4)
                 .output("c", DataType.FLOAT32, 8, 4).op(EmulatorNeff.Op.ADD).writeTo(model.resolve("add.neff"));
         Files.writeString(model.resolve("config.json"), "{\"max_queue_delay\": \"1ms\"}");
+        serveAddAndStop(dir, "add", "c", dir.resolve("repo").toString(), "--replicas", "1");
+    }
 
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve", dir.resolve("repo").toString(),
-                "--port", "0", "--replicas", "1").directory(dir.toFile());
+    @Test
+    void servesATorchScriptFileWithItsInputsDeclaredByOptions(@TempDir Path dir) throws Exception {
+        Path pair = TorchTestModels.pair(dir); // forward(a, b) = (a + b, a * b)
+        serveAddAndStop(dir, "pair", "output0", pair.toString(), "--replicas", "1", "--input", "a:FP32:8,4",
+                "--input", "b:FP32:8,4");
+    }
+
+    @Test
+    void aTorchScriptFileWithoutDeclaredInputsSaysWhatToGive(@TempDir Path dir) {
+        Cli.assumeEmulator();
+        Cli.Result r = Cli.run("serve", TorchTestModels.pair(dir).toString(), "--port", "0");
+        Cli.assertFails(r, "pair.pt is a TorchScript file, which records no input shapes: declare forward's inputs");
+        assertTrue(r.err().contains("--input NAME:DATATYPE:SHAPE"), r.err());
+    }
+
+    @Test
+    void inputOptionsAreRefusedForANeffAndWhenMalformed(@TempDir Path dir) throws Exception {
+        Cli.assumeEmulator();
+        Path neff = Cli.addNeff(dir, 4, 0);
+        assertUsageError(Cli.run("serve", neff.toString(), "--port", "0", "--input", "a:FP32:4"),
+                "--input declares the inputs of one TorchScript file, but " + neff + " holds a NEFF, which records "
+                + "its own");
+        assertUsageError(Cli.run("serve", neff.toString(), "--input", "a:FP32"),
+                "'a:FP32' is not an input declaration: use NAME:DATATYPE:SHAPE, e.g. x:FP32:8,4");
+        assertUsageError(Cli.run("serve", neff.toString(), "--input", "a:FLOAT:4"),
+                "'a:FLOAT:4' is not an input declaration: the datatype must be one of [UINT8,");
+        assertUsageError(Cli.run("serve", neff.toString(), "--input", "a:FP32:8,x"),
+                "'a:FP32:8,x' is not an input declaration: the shape must be dimensions of at least 1");
+    }
+
+    private static void assertUsageError(Cli.Result r, String expected) {
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains(expected), expected + " in\n" + r);
+    }
+
+    /**
+     * Runs {@code ./neuron4j serve ARGS --port 0} as a user would, infers a + b on model {@code name} (its output
+     * {@code output}), then sends SIGTERM and checks the drain and exit 0.
+     */
+    private static void serveAddAndStop(Path dir, String name, String output, String... args) throws Exception {
+        Cli.assumeEmulator();
+        Path launcher = Repo.file("neuron4j");
+        assumeTrue(Files.isExecutable(launcher), "no ./neuron4j launcher at " + launcher);
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(launcher.toString(), "serve"));
+        command.addAll(java.util.List.of(args));
+        command.addAll(java.util.List.of("--port", "0"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().put("NEURON4J_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("NEURON4J_EMULATOR_DIR", System.getProperty("neuron4j.nrt.path"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -67,11 +113,11 @@ class ServeCommandTest {
             String body = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]},"
                     + "{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[10,20,30,40]}]}";
             HttpResponse<String> infer = client.send(HttpRequest.newBuilder(
-                    URI.create(m.group(1) + "/v2/models/add/infer")).timeout(Duration.ofSeconds(10))
+                    URI.create(m.group(1) + "/v2/models/" + name + "/infer")).timeout(Duration.ofSeconds(10))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, infer.statusCode(), infer.body());
             JsonNode c = new ObjectMapper().readTree(infer.body()).path("outputs").path(0);
-            assertEquals("c", c.path("name").asText(), infer.body());
+            assertEquals(output, c.path("name").asText(), infer.body());
             assertEquals("[11.0,22.0,33.0,44.0]", c.path("data").toString(), infer.body());
 
             p.destroy(); // SIGTERM
@@ -101,7 +147,7 @@ class ServeCommandTest {
     @Test
     void aPathWithNoModelIsOneLineAndExitOne(@TempDir Path dir) {
         Cli.Result r = Cli.run("serve", dir.toString(), "--port", "0");
-        Cli.assertFails(r, "holds no model: expected a .neff file in it, or sub-folders");
+        Cli.assertFails(r, "holds no model: expected a .neff or TorchScript (.pt) file in it, or sub-folders");
     }
 
     private static String readLine(BufferedReader in) {

@@ -50,14 +50,42 @@ final class TensorElements {
     }
 
     private static String putInteger(JsonNode v, V2Datatype type, ByteBuffer out) {
-        long min = switch (type) {
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || !putInteger(v.longValue(), type, out)) {
+            return "an integer from " + min(type) + " to " + max(type);
+        }
+        return null;
+    }
+
+    /**
+     * Puts an integer of a signed or unsigned type other than UINT64 (little-endian).
+     *
+     * @return false (nothing put) if it is outside the type's range
+     */
+    static boolean putInteger(long x, V2Datatype type, ByteBuffer out) {
+        if (x < min(type) || x > max(type)) {
+            return false;
+        }
+        switch (type.byteSize()) {
+            case 1 -> out.put((byte) x);
+            case 2 -> out.putShort((short) x);
+            case 4 -> out.putInt((int) x);
+            default -> out.putLong(x);
+        }
+        return true;
+    }
+
+    private static long min(V2Datatype type) {
+        return switch (type) {
             case INT8 -> Byte.MIN_VALUE;
             case INT16 -> Short.MIN_VALUE;
             case INT32 -> Integer.MIN_VALUE;
             case INT64 -> Long.MIN_VALUE;
             default -> 0; // the unsigned types
         };
-        long max = switch (type) {
+    }
+
+    private static long max(V2Datatype type) {
+        return switch (type) {
             case INT8 -> Byte.MAX_VALUE;
             case UINT8 -> 0xFF;
             case INT16 -> Short.MAX_VALUE;
@@ -66,17 +94,6 @@ final class TensorElements {
             case UINT32 -> 0xFFFF_FFFFL;
             default -> Long.MAX_VALUE;
         };
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < min || v.longValue() > max) {
-            return "an integer from " + min + " to " + max;
-        }
-        long x = v.longValue();
-        switch (type.byteSize()) {
-            case 1 -> out.put((byte) x);
-            case 2 -> out.putShort((short) x);
-            case 4 -> out.putInt((int) x);
-            default -> out.putLong(x);
-        }
-        return null;
     }
 
     /** Writes the element at {@code in}'s position (little-endian) as a JSON number and advances. */

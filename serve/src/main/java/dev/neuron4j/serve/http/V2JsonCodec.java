@@ -60,6 +60,12 @@ final class V2JsonCodec {
      * @throws HttpError 400 for anything that is not a well-formed request
      */
     static DecodedInfer decode(ServedModel model, ByteBuf body, int jsonLength, long deadlineNanos) {
+        DecodedInfer flat = FlatInferDecoder.decode(model, body, jsonLength, deadlineNanos);
+        return flat != null ? flat : decodeTree(model, body, jsonLength, deadlineNanos);
+    }
+
+    /** As {@link #decode}, through a JSON tree: any request, and every error's message. */
+    static DecodedInfer decodeTree(ServedModel model, ByteBuf body, int jsonLength, long deadlineNanos) {
         JsonNode root;
         try {
             InputStream json = new ByteBufInputStream(body.slice(body.readerIndex(), jsonLength));
@@ -187,7 +193,7 @@ final class V2JsonCodec {
         }
     }
 
-    private static List<RequestedOutput> outputs(ServedModel model, JsonNode requested, boolean allBinary) {
+    static List<RequestedOutput> outputs(ServedModel model, JsonNode requested, boolean allBinary) {
         List<String> names = model.outputs().stream().map(TensorMetadata::name).collect(Collectors.toList());
         if (requested == null) {
             return names.stream().map(n -> new RequestedOutput(n, allBinary)).collect(Collectors.toList());

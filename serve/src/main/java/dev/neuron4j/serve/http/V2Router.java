@@ -28,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -183,11 +184,16 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         V2JsonCodec.DecodedInfer decoded = V2JsonCodec.decode(model, body, jsonLength,
                 System.nanoTime() + NO_DEADLINE_NANOS);
         CompletableFuture<InferenceResult> answer = model.infer(decoded.request());
+        // A client that closes its connection no longer waits: its request leaves the model's queue.
+        ChannelFutureListener cancel = closed -> answer.cancel(false);
+        ctx.channel().closeFuture().addListener(cancel);
         // The future completes on the model's worker thread: the response is built on the event loop.
         answer.whenComplete((result, error) -> ctx.executor().execute(() -> {
+            ctx.channel().closeFuture().removeListener(cancel);
             FullHttpResponse response;
             try {
-                response = error == null ? inferResponse(ctx, model, decoded, result) : failure(ctx, error);
+                response = error == null ? inferResponse(ctx, model, decoded, result)
+                        : error instanceof CancellationException ? cancelled(ctx) : failure(ctx, error);
             } catch (RuntimeException | IOException e) {
                 LOG.error("Failed to encode the answer of model '{}'", model.name(), e);
                 response = ErrorResponses.of(ctx.alloc(), 500, "internal error: " + e);
@@ -216,6 +222,15 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
             response.headers().set(BinaryTensorData.HEADER, jsonLength);
         }
         return response;
+    }
+
+    /**
+     * {@return the answer of a request cancelled because its connection closed: never read, but written (and
+     * failing) like any other, so that the connection's later answers and the count of unanswered requests move on}
+     */
+    private static FullHttpResponse cancelled(ChannelHandlerContext ctx) {
+        return ErrorResponses.of(ctx.alloc(), InferenceException.Kind.CANCELLED.httpStatus(),
+                "the connection closed before the answer");
     }
 
     private static FullHttpResponse failure(ChannelHandlerContext ctx, Throwable error) {

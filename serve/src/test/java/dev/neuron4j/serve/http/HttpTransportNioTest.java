@@ -2,12 +2,6 @@ package dev.neuron4j.serve.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.neuron4j.serve.InferenceRequest;
-import dev.neuron4j.serve.InferenceResult;
-import dev.neuron4j.serve.RequestTensor;
-import dev.neuron4j.serve.ServedModel;
-import dev.neuron4j.serve.TensorMetadata;
-import dev.neuron4j.serve.V2Datatype;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,59 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The NIO transport, the fallback where native epoll does not load, answers like the epoll one. */
 class HttpTransportNioTest {
     /** Answers y = x (FP32 [n, 2]), completing on another thread as a real model does. */
-    private static final class EchoModel implements ServedModel {
-        @Override
-        public String name() {
-            return "echo";
-        }
-
-        @Override
-        public String platform() {
-            return "test";
-        }
-
-        @Override
-        public List<TensorMetadata> inputs() {
-            return List.of(new TensorMetadata("x", V2Datatype.FP32, new long[] {-1, 2}));
-        }
-
-        @Override
-        public List<TensorMetadata> outputs() {
-            return List.of(new TensorMetadata("y", V2Datatype.FP32, new long[] {-1, 2}));
-        }
-
-        @Override
-        public int maxBatchSize() {
-            return 8;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public CompletableFuture<InferenceResult> infer(InferenceRequest request) {
-            RequestTensor x = request.inputs().get(0);
-            return CompletableFuture.supplyAsync(() -> new InferenceResult(
-                    List.of(new RequestTensor("y", x.dataType(), x.shape(), x.data()))));
-        }
-
-        @Override
-        public CompletableFuture<Void> drain() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void close() {}
-    }
-
     private static final MetricsEndpoint NO_METRICS = new MetricsEndpoint() {
         @Override
         public String contentType() {
