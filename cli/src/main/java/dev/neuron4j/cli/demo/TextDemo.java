@@ -28,7 +28,7 @@ final class TextDemo {
     /** How long the loop runs, at most. */
     static final Duration LOOP = Duration.ofSeconds(1);
     /** Unmeasured calls per sentence first (libtorch optimises a TorchScript graph on its first runs). */
-    private static final int WARMUP_CALLS = 3;
+    private static final int WARMUP_CALLS = 5;
 
     private TextDemo() {}
 
@@ -72,9 +72,9 @@ final class TextDemo {
 
     private static void intro(PrintWriter out, TextClassifier classifier) {
         TextModelConfig config = classifier.config();
-        out.println("Text in, labels out (neuron4j-text): tokenizer.json, the smallest shape bucket that holds the "
-                + "sentence, TorchScript BERT, softmax.");
-        out.println("The weights are RANDOM (a 2-layer BERT, hidden 64, fixed seed): the labels mean nothing; this "
+        out.println("Text in, labels out (neuron4j-text): tokenizer.json, the smallest shape bucket that fits, "
+                + "a TorchScript BERT, softmax.");
+        out.println("The weights are RANDOM (2 layers, hidden 64, fixed seed), so the labels mean nothing: this "
                 + "shows the pipeline and its latency.");
         out.println("It runs on libtorch on this machine's CPU, not on a NeuronCore.");
         out.println();
