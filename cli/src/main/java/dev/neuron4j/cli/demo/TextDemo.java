@@ -1,5 +1,6 @@
 package dev.neuron4j.cli.demo;
 
+import dev.neuron4j.cli.RuntimeChooser;
 import dev.neuron4j.cli.TorchFiles;
 import dev.neuron4j.text.Classification;
 import dev.neuron4j.text.TextClassifier;
@@ -78,7 +79,7 @@ final class TextDemo {
                 + "shows the pipeline and its latency.");
         out.println("It runs on libtorch on this machine's CPU, not on a NeuronCore.");
         out.println();
-        out.printf("model    %s%n", classifier.folder());
+        out.printf("model    %s%n", RuntimeChooser.display(classifier.folder().toString()));
         out.printf("labels   %s (config.json id2label)%n", String.join(", ", classifier.labels()));
         out.printf("buckets  %s (batch x sequence)%n", config.buckets().stream()
                 .map(b -> b.batchSize() + "x" + b.sequenceLength()).collect(Collectors.joining(", ")));
