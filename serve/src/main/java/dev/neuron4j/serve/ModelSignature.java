@@ -17,7 +17,7 @@ import java.util.OptionalInt;
  * B; its metadata then shows {@code -1} there, and a request carries 1 to {@link #maxRows()} rows. Otherwise a
  * request sends the compiled shapes. Immutable and thread-safe.
  */
-final class ModelSignature {
+final class ModelSignature implements RequestShape {
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final boolean batched;
@@ -141,7 +141,8 @@ final class ModelSignature {
     }
 
     /** {@return the most rows a request or an execution carries} */
-    int maxRows() {
+    @Override
+    public int maxRows() {
         return maxRows;
     }
 
@@ -153,11 +154,13 @@ final class ModelSignature {
         return outputs;
     }
 
-    List<TensorMetadata> inputMetadata() {
+    @Override
+    public List<TensorMetadata> inputMetadata() {
         return inputMetadata;
     }
 
-    List<TensorMetadata> outputMetadata() {
+    @Override
+    public List<TensorMetadata> outputMetadata() {
         return outputMetadata;
     }
 
@@ -182,7 +185,8 @@ final class ModelSignature {
      * @throws InferenceException BAD_REQUEST for an unknown, missing or repeated input, a wrong datatype or shape,
      *     inputs of different row counts, or a wrong byte size; the message names what was expected and what came
      */
-    ValidRequest check(InferenceRequest request) {
+    @Override
+    public ValidRequest check(InferenceRequest request) {
         Map<String, RequestTensor> given = new HashMap<>();
         for (RequestTensor t : request.inputs()) {
             if (!inputNames.contains(t.name())) {
