@@ -10,8 +10,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * Runs batches of a model of shape buckets ({@link TextClassifier}'s): the requests' rows are joined, each padded
@@ -26,8 +24,7 @@ final class BucketBatchRunner implements BatchRunner {
     private final String model;
     private final TextClassifier classifier;
     private final InferenceListener listener;
-    private final BlockingQueue<Integer> freeCores;
-    private final int parallelism;
+    private final BatchSlots<Integer> cores;
 
     /**
      * @param model the model's name, for the metrics
@@ -39,21 +36,17 @@ final class BucketBatchRunner implements BatchRunner {
         this.model = model;
         this.classifier = classifier;
         this.listener = listener;
-        this.parallelism = cores.size();
-        this.freeCores = new ArrayBlockingQueue<>(parallelism, false, cores);
+        this.cores = new BatchSlots<>(cores);
     }
 
     @Override
     public int parallelism() {
-        return parallelism;
+        return cores.size();
     }
 
     @Override
     public List<InferenceResult> run(Batch batch) {
-        Integer core = freeCores.poll(); // the batcher runs at most parallelism() batches: one is free
-        if (core == null) {
-            throw new IllegalStateException("more batches at once than the " + parallelism + " slot(s)");
-        }
+        int core = cores.take();
         try {
             List<ValidRequest> running = batch.start(core);
             if (running.isEmpty()) {
@@ -78,7 +71,7 @@ final class BucketBatchRunner implements BatchRunner {
             }
             return split(running, logits);
         } finally {
-            freeCores.add(core);
+            cores.give(core);
         }
     }
 

@@ -3,7 +3,6 @@ package dev.neuron4j.serve;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -76,15 +75,7 @@ final class BucketedSignature implements RequestShape {
 
     @Override
     public ValidRequest check(InferenceRequest request) {
-        Map<String, RequestTensor> given = new HashMap<>();
-        for (RequestTensor t : request.inputs()) {
-            if (!inputs.contains(t.name())) {
-                throw bad("unknown input '" + t.name() + "'; expected " + inputs);
-            }
-            if (given.put(t.name(), t) != null) {
-                throw bad("input '" + t.name() + "' given twice");
-            }
-        }
+        Map<String, RequestTensor> given = ModelSignature.byName(request, inputs);
         long[] shape = null;
         List<ByteBuffer> buffers = new ArrayList<>(inputs.size());
         for (String name : inputs) {
@@ -116,6 +107,6 @@ final class BucketedSignature implements RequestShape {
     }
 
     private static InferenceException bad(String message) {
-        return new InferenceException(InferenceException.Kind.BAD_REQUEST, message);
+        return ModelSignature.bad(message);
     }
 }

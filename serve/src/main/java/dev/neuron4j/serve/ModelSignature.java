@@ -187,15 +187,7 @@ final class ModelSignature implements RequestShape {
      */
     @Override
     public ValidRequest check(InferenceRequest request) {
-        Map<String, RequestTensor> given = new HashMap<>();
-        for (RequestTensor t : request.inputs()) {
-            if (!inputNames.contains(t.name())) {
-                throw bad("unknown input '" + t.name() + "'; expected " + inputNames);
-            }
-            if (given.put(t.name(), t) != null) {
-                throw bad("input '" + t.name() + "' is given twice");
-            }
-        }
+        Map<String, RequestTensor> given = byName(request, inputNames);
         int rows = -1;
         String rowsFrom = null;
         List<ByteBuffer> bytes = new ArrayList<>(inputs.size());
@@ -258,7 +250,27 @@ final class ModelSignature implements RequestShape {
         return type + " " + Arrays.toString(t.shape());
     }
 
-    private static InferenceException bad(String message) {
+    /**
+     * {@return a request's tensors by name}
+     *
+     * @param names the model's input names
+     * @throws InferenceException BAD_REQUEST for a name not among them or given twice
+     */
+    static Map<String, RequestTensor> byName(InferenceRequest request, List<String> names) {
+        Map<String, RequestTensor> given = new HashMap<>();
+        for (RequestTensor t : request.inputs()) {
+            if (!names.contains(t.name())) {
+                throw bad("unknown input '" + t.name() + "'; expected " + names);
+            }
+            if (given.put(t.name(), t) != null) {
+                throw bad("input '" + t.name() + "' is given twice");
+            }
+        }
+        return given;
+    }
+
+    /** {@return the failure of a request that does not fit its model} */
+    static InferenceException bad(String message) {
         return new InferenceException(InferenceException.Kind.BAD_REQUEST, message);
     }
 }
