@@ -51,6 +51,9 @@ class TextPredictTest {
     private NeuronServer several;
     /** A NEFF only. */
     private NeuronServer none;
+    /** The fixture with a queue of one and one text per execution. */
+    private NeuronServer limited;
+    private TextServedModel limitedModel;
 
     @BeforeAll
     void start() throws Exception {
@@ -71,6 +74,11 @@ class TextPredictTest {
                 TextServedModel.load(emulator.runtime(), strict, ModelConfig.read(strict), b.metricsListener()),
                 NeffServedModel.load(emulator.runtime(), neffs.resolve("add.neff"), ModelConfig.builder("add").build(),
                         b.metricsListener())).start();
+        Path small = copy(fixture, repo.resolve("limited"), Map.of("queue_size", 1, "max_batch_size", 1,
+                "replicas", 1));
+        NeuronServer.Builder l = NeuronServer.builder();
+        limitedModel = TextServedModel.load(emulator.runtime(), small, ModelConfig.read(small), l.metricsListener());
+        limited = l.model(limitedModel).start();
         NeuronServer.Builder n = NeuronServer.builder();
         none = n.model(NeffServedModel.load(emulator.runtime(), neffs.resolve("add.neff"),
                 ModelConfig.builder("add").build(), n.metricsListener())).start();
@@ -100,7 +108,7 @@ class TextPredictTest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {server, several, none, reference}) {
+        for (AutoCloseable c : new AutoCloseable[] {server, several, none, limited, reference}) {
             try {
                 if (c != null) {
                     c.close();
@@ -317,6 +325,33 @@ class TextPredictTest {
                 "no text model is served (a model folder with a tokenizer.json); the server has [add]");
         HttpTests.post(client, several, "/v2/models/nope/predict", body("text", "a")).assertError(404,
                 "unknown model 'nope'");
+    }
+
+    @Test
+    void aFullQueueIs429AndADrainingModel503AsForV2() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            pending.add(client.sendAsync(HttpTests.request(limited, "/predict")
+                    .POST(HttpRequest.BodyPublishers.ofString(body("text", "text " + i))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        int ok = 0;
+        int full = 0;
+        for (CompletableFuture<HttpResponse<String>> p : pending) {
+            HttpResponse<String> r = p.get();
+            if (r.statusCode() == 200) {
+                ok++;
+            } else {
+                assertEquals(429, r.statusCode(), r.body());
+                assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+                assertTrue(r.body().contains("queue_size"), r.body());
+                full++;
+            }
+        }
+        assertTrue(ok >= 1 && full >= 1, ok + " answered, " + full + " refused");
+        limitedModel.drain().get();
+        HttpTests.post(client, limited, "/predict", body("text", "late")).assertError(503, "");
+        HttpTests.get(client, limited, "/health").assertError(503, "not ready");
     }
 
     @Test
