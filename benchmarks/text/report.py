@@ -146,6 +146,9 @@ def predict_section(out, results, warm, dur):
         out += ["", f"Ratios neuron4j ÷ seed: requests/s **{n['ok'] / s['ok']:.2f}**, p99 "
                 f"**{float(n['p99_ms']) / float(s['p99_ms']):.2f}** (lower is better), p50 "
                 f"{float(n['p50_ms']) / float(s['p50_ms']):.2f}."]
+    batches = metrics_growth(results)
+    if batches:
+        out += ["", "neuron4j during the measured run (its `/metrics`, after minus before): " + batches]
     a, b = answers(os.path.join(results, "answers-neuron4j.jsonl")), answers(os.path.join(results, "answers-seed.jsonl"))
     if a and b:
         pairs = [(x, y) for x, y in zip(a, b) if isinstance(x, dict) and isinstance(y, dict)
@@ -177,6 +180,43 @@ NOTES = [
     "17 % of 31–60, 8 % of 61–120, about 1 word in 12 out of the vocabulary); another mix gives another saving.",
     "- The fixture's weights are random: the labels mean nothing, only that both servers give the same ones.",
     ""]
+
+
+def counters(path):
+    """{(name, labels): value} of a Prometheus text exposition."""
+    values = {}
+    for line in open(path):
+        if line.startswith("#") or " " not in line:
+            continue
+        key, value = line.rsplit(" ", 1)
+        name, _, labels = key.partition("{")
+        values[(name, labels.rstrip("}"))] = float(value)
+    return values
+
+
+def metrics_growth(results):
+    """The mean batch and the share of executions per bucket during neuron4j's measured run, as a sentence."""
+    before_file = os.path.join(results, "raw", "neuron4j_metrics-before.txt")
+    after_file = os.path.join(results, "raw", "neuron4j_metrics-after.txt")
+    if not (os.path.exists(before_file) and os.path.exists(after_file)):
+        return None
+    before, after = counters(before_file), counters(after_file)
+    grown = {k: v - before.get(k, 0.0) for k, v in after.items()}
+
+    def total(name):
+        return sum(v for (n, _), v in grown.items() if n in (name, name + "_total"))
+
+    rows, execs = total("neuron_inference_count"), total("neuron_inference_exec_count")
+    buckets = {labels.split('bucket="')[1].split('"')[0]: v for (n, labels), v in grown.items()
+               if n in ("neuron_bucket_exec_count", "neuron_bucket_exec_count_total") and 'bucket="' in labels}
+    parts = []
+    if execs:
+        parts.append(f"{rows:,.0f} texts in {execs:,.0f} executions, mean batch {rows / execs:.2f}")
+    if buckets:
+        all_ = sum(buckets.values()) or 1
+        parts.append("executions per bucket: " + ", ".join(
+            f"`{b}` {v / all_:.0%}" for b, v in sorted(buckets.items(), key=lambda kv: -kv[1]) if v))
+    return "; ".join(parts) + "." if parts else None
 
 
 def versions():

@@ -126,9 +126,13 @@ for srv in "${SERVERS[@]}"; do
   done < "$WORK/answer-bodies.jsonl" > "$OUT/answers-$srv.jsonl"
   SENTENCES=$SENTENCES wrk -t2 -c"$CONC" -d$WARM -s "$T/predict.lua" "$url" > /dev/null 2>&1
   raw=$OUT/raw/${srv}_c${CONC}.txt
+  # neuron4j's /metrics before and after the measured run: its batches and the buckets they ran on.
+  metrics() { [ "$srv" = neuron4j ] && curl -s "http://127.0.0.1:$PORT/metrics" > "$OUT/raw/${srv}_metrics-$1.txt" || true; }
+  metrics before
   c0=$(cpu_ticks "$SPID")
   SENTENCES=$SENTENCES wrk -t2 -c"$CONC" -d$DUR --latency -s "$T/predict.lua" "$url" > "$raw" 2>&1
   c1=$(cpu_ticks "$SPID")
+  metrics after
   IFS=$'\t' read -r rps p50 p99 non2xx sock total < <(awk -f "$ROOT/benchmarks/serving/wrk-summary.awk" "$raw")
   cpu_us=$(echo "scale=1; ($c1 - $c0) * 1000000 / $CLK / $(( total > 0 ? total : 1 ))" | bc)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$srv" "$CONC" "$rps" "$p50" "$p99" "$non2xx" "$sock" "$total" \
