@@ -132,6 +132,8 @@ public final class Main implements Runnable {
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
+        // DJL looks for CUDA when it loads the tokenizer's library and warns when there is none (harmless).
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -16,11 +16,11 @@ abstract class BatchedModel implements ServedModel {
     private static final Logger LOG = LoggerFactory.getLogger(BatchedModel.class);
 
     private final ModelConfig config;
-    private final ModelSignature signature;
+    private final RequestShape signature;
     private final DynamicBatcher batcher;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    BatchedModel(ModelConfig config, ModelSignature signature, DynamicBatcher batcher) {
+    BatchedModel(ModelConfig config, RequestShape signature, DynamicBatcher batcher) {
         this.config = config;
         this.signature = signature;
         this.batcher = batcher;
@@ -70,6 +70,22 @@ abstract class BatchedModel implements ServedModel {
             return batcher.refuse(e, arrival);
         }
         return batcher.submit(valid, arrival, request.deadlineNanos());
+    }
+
+    /**
+     * Queues rows the model made itself (e.g. a text model's token ids), as {@link #infer} queues a checked
+     * request.
+     *
+     * @param valid the rows, fitting the model
+     * @param deadlineNanos the caller's deadline
+     * @return the answer to come
+     */
+    CompletableFuture<InferenceResult> submit(ValidRequest valid, long deadlineNanos) {
+        long arrival = System.nanoTime();
+        if (!batcher.isAccepting()) {
+            return batcher.refuse(batcher.notAccepting(), arrival);
+        }
+        return batcher.submit(valid, arrival, deadlineNanos);
     }
 
     @Override

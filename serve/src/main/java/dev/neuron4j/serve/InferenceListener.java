@@ -88,4 +88,14 @@ public interface InferenceListener {
      * @param inFlight the executions on that core now
      */
     default void executionFinished(String model, int core, boolean succeeded, long computeNanos, int inFlight) {}
+
+    /**
+     * A batch of a model of shape buckets ran on a bucket.
+     *
+     * @param model the model's name
+     * @param bucket the bucket's file, e.g. {@code model_b8_s64.pt}
+     * @param rows the batch's rows
+     * @param length its longest sequence (before the bucket's padding)
+     */
+    default void bucketExecuted(String model, String bucket, int rows, int length) {}
 }

@@ -5,23 +5,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuron4j.text.TextModelConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads a model folder's {@code config.json} into a {@link ModelConfig}: one JSON object, snake_case keys, each
  * once, unknown keys refused. Two forms: a plain serving config (the keys of {@link ModelConfig}), or a Hugging
- * Face model config (it has {@code "model_type"}), whose settings are its {@code "neuron4j"} object's: the same
- * keys, plus the shared text-classifier keys {@code buckets} and {@code sequence_overflow}, and {@code inputs}
- * as forward's argument names (INT64 {@code [batch_size, sequence_length]} of the one bucket). Its other top-level
- * keys are the model's and ignored. Thread-safe (the mapper is shared and not reconfigured).
+ * Face model config (it has {@code "model_type"}), whose {@code "neuron4j"} object is read by the text module's
+ * {@link TextModelConfig} (one parser, one list of keys: the text-classifier keys and the serving keys of
+ * {@link TextModelConfig#SERVING_KEYS}); its serving settings apply here as a plain config's, and with one bucket
+ * its inputs are INT64 {@code [batch_size, sequence_length]}. A Hugging Face config without that object has every
+ * setting at its default; its other top-level keys are the model's and ignored. Reading the Hugging Face form
+ * needs neuron4j-text on the class path. Thread-safe (the mapper is shared and not reconfigured).
  */
 final class ModelConfigJson {
     /** How one key sets the builder; {@code key} is for messages. */
@@ -40,11 +41,9 @@ final class ModelConfigJson {
         SETTERS.put("request_timeout", (b, v, k) -> b.requestTimeout(duration(v, k)));
         SETTERS.put("cores", (b, v, k) -> b.cores(v.isIntegralNumber() ? Integer.toString(integer(v, k)) : text(v, k)));
         SETTERS.put("replicas", (b, v, k) -> b.replicas(integer(v, k)));
-        SETTERS.put("inputs", (b, v, k) -> { }); // read last: names need the bucket's shape
+        SETTERS.put("inputs", (b, v, k) -> { }); // read last, once the other keys are checked
     }
 
-    /** The keys of a Hugging Face config's "neuron4j" object that other readers use; accepted, not applied. */
-    private static final List<String> SHARED_KEYS = List.of("buckets", "sequence_overflow");
     /** The key that makes a config.json a Hugging Face model config. */
     private static final String HUGGING_FACE_MARK = "model_type";
     private static final String OURS = "neuron4j";
@@ -65,23 +64,30 @@ final class ModelConfigJson {
      *     message starts with {@code source}
      */
     static ModelConfig parse(String json, String source, String defaultName) {
+        if (isTextConfig(json)) {
+            TextModelConfig text = TextModelConfig.parse(json, source); // its messages start with the source
+            try {
+                return fromTextConfig(text, defaultName);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+            }
+        }
         try {
             JsonNode root = MAPPER.readTree(json);
             if (root == null || !root.isObject()) {
                 throw new IllegalArgumentException("must hold one JSON object, e.g. {\"max_batch_size\": 8}");
             }
-            boolean huggingFace = root.has(HUGGING_FACE_MARK);
-            JsonNode settings = huggingFace ? ours(root) : root;
-            JsonNode name = settings.get("name");
-            ModelConfig.Builder b = ModelConfig.builder(name == null ? defaultName : text(name, "name"));
-            for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                if (!(huggingFace && SHARED_KEYS.contains(field.getKey()))) {
-                    apply(b, field.getKey(), field.getValue(), huggingFace);
-                }
+            if (root.has(HUGGING_FACE_MARK)) {
+                return ModelConfig.builder(defaultName).build(); // the model's own keys, none of ours
             }
-            if (settings.has("inputs")) {
-                b.inputs(inputs(settings.get("inputs"), huggingFace ? bucketShape(settings.get("buckets")) : null));
+            JsonNode name = root.get("name");
+            ModelConfig.Builder b = ModelConfig.builder(name == null ? defaultName : text(name, "name"));
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                apply(b, field.getKey(), field.getValue());
+            }
+            if (root.has("inputs")) {
+                b.inputs(inputs(root.get("inputs")));
             }
             return b.build();
         } catch (JsonProcessingException e) {
@@ -93,55 +99,64 @@ final class ModelConfigJson {
         }
     }
 
-    /** {@return a Hugging Face config's "neuron4j" object, or an empty one (every setting at its default)} */
-    private static JsonNode ours(JsonNode root) {
-        JsonNode node = root.get(OURS);
-        if (node == null) {
-            return MAPPER.createObjectNode();
+    /** {@return whether the text is a Hugging Face config with a "neuron4j" object (false if not JSON)} */
+    private static boolean isTextConfig(String json) {
+        try {
+            JsonNode root = MAPPER.readTree(json);
+            return root != null && root.isObject() && root.has(HUGGING_FACE_MARK) && root.has(OURS);
+        } catch (JsonProcessingException e) {
+            return false; // parse reports it
         }
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("a Hugging Face config's \"" + OURS + "\" must be an object, got "
-                    + node);
-        }
-        return node;
     }
 
-    private static void apply(ModelConfig.Builder b, String key, JsonNode value, boolean huggingFace) {
+    /**
+     * {@return the settings of a Hugging Face config's "neuron4j" object, which the text module's one parser read
+     * (its keys, unknown ones refused): the serving keys applied as a plain config's; with one bucket, the inputs
+     * INT64 of its shape (a model of several buckets is a {@link TextServedModel}, which takes any shape up to the
+     * largest)}
+     */
+    private static ModelConfig fromTextConfig(TextModelConfig text, String name) {
+        ModelConfig.Builder b = ModelConfig.builder(name);
+        for (Map.Entry<String, Object> setting : text.servingSettings().entrySet()) {
+            apply(b, setting.getKey(), MAPPER.valueToTree(setting.getValue()));
+        }
+        if (text.buckets().size() == 1) {
+            TextModelConfig.BucketFile bucket = text.buckets().get(0);
+            List<TensorMetadata> inputs = new ArrayList<>();
+            for (String input : text.inputs()) {
+                inputs.add(new TensorMetadata(input, V2Datatype.INT64,
+                        new long[] {bucket.batchSize(), bucket.sequenceLength()}));
+            }
+            b.inputs(inputs);
+        }
+        return b.build();
+    }
+
+    private static void apply(ModelConfig.Builder b, String key, JsonNode value) {
         Setter setter = SETTERS.get(key);
         if (setter == null) {
-            Set<String> known = new LinkedHashSet<>(SETTERS.keySet());
-            if (huggingFace) {
-                known.addAll(SHARED_KEYS);
-            }
-            throw new IllegalArgumentException("unknown key '" + key + "'" + (huggingFace ? " in \"" + OURS + "\""
-                    : "") + "; known keys: " + known);
+            throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + SETTERS.keySet());
         }
         setter.apply(b, value, key);
     }
 
-    /**
-     * The declared inputs: objects {@code {"name", "datatype", "shape"}}, or (with a bucket's shape) argument
-     * names, each INT64 of that shape.
-     */
-    private static List<TensorMetadata> inputs(JsonNode value, long[] bucketShape) {
+    /** The declared inputs: objects {@code {"name", "datatype", "shape"}}. */
+    private static List<TensorMetadata> inputs(JsonNode value) {
         if (!value.isArray()) {
             throw new IllegalArgumentException("inputs must be an array, got " + value);
         }
         List<TensorMetadata> inputs = new ArrayList<>();
         for (JsonNode input : value) {
             if (input.isTextual()) {
-                if (bucketShape == null) {
-                    throw new IllegalArgumentException("inputs: '" + input.textValue() + "' is a name without a "
-                            + "shape; declare {\"name\": ..., \"datatype\": ..., \"shape\": [...]}"
-                            + " (a Hugging Face config's names take their shape from its one bucket)");
-                }
-                inputs.add(new TensorMetadata(input.textValue(), V2Datatype.INT64, bucketShape));
-            } else if (input.isObject()) {
-                inputs.add(declared(input));
-            } else {
-                throw new IllegalArgumentException("inputs must hold objects {\"name\", \"datatype\", \"shape\"}"
-                        + (bucketShape != null ? " or names" : "") + ", got " + input);
+                throw new IllegalArgumentException("inputs: '" + input.textValue() + "' is a name without a "
+                        + "shape; declare {\"name\": ..., \"datatype\": ..., \"shape\": [...]}"
+                        + " (a Hugging Face config's names take their shape from its one bucket)");
             }
+            if (!input.isObject()) {
+                throw new IllegalArgumentException("inputs must hold objects {\"name\", \"datatype\", \"shape\"}, "
+                        + "got " + input);
+            }
+            inputs.add(declared(input));
         }
         return inputs;
     }
@@ -163,30 +178,6 @@ final class ModelConfigJson {
                 + name + "' datatype must be one of " + Arrays.toString(V2Datatype.values()) + ", got '"
                 + datatype + "'"));
         return new TensorMetadata(name, type, shape(input.get("shape"), "input '" + name + "' shape"));
-    }
-
-    /**
-     * {@return {@code [batch_size, sequence_length]} of a Hugging Face config's one bucket, or null without
-     * buckets}
-     */
-    private static long[] bucketShape(JsonNode buckets) {
-        if (buckets == null) {
-            return null;
-        }
-        if (!buckets.isArray()) {
-            throw new IllegalArgumentException("buckets must be an array, got " + buckets);
-        }
-        if (buckets.size() != 1) {
-            throw new IllegalArgumentException("buckets holds " + buckets.size() + " buckets; a model is served "
-                    + "from one bucket file for now (several shape buckets are not served yet): keep one");
-        }
-        JsonNode bucket = buckets.get(0);
-        if (!bucket.isObject() || !bucket.has("batch_size") || !bucket.has("sequence_length")) {
-            throw new IllegalArgumentException("a bucket must be an object with batch_size and sequence_length, got "
-                    + bucket);
-        }
-        return new long[] {integer(bucket.get("batch_size"), "batch_size"),
-            integer(bucket.get("sequence_length"), "sequence_length")};
     }
 
     private static long[] shape(JsonNode value, String key) {

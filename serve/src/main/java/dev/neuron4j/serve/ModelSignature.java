@@ -17,7 +17,7 @@ import java.util.OptionalInt;
  * B; its metadata then shows {@code -1} there, and a request carries 1 to {@link #maxRows()} rows. Otherwise a
  * request sends the compiled shapes. Immutable and thread-safe.
  */
-final class ModelSignature {
+final class ModelSignature implements RequestShape {
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final boolean batched;
@@ -141,7 +141,8 @@ final class ModelSignature {
     }
 
     /** {@return the most rows a request or an execution carries} */
-    int maxRows() {
+    @Override
+    public int maxRows() {
         return maxRows;
     }
 
@@ -153,11 +154,13 @@ final class ModelSignature {
         return outputs;
     }
 
-    List<TensorMetadata> inputMetadata() {
+    @Override
+    public List<TensorMetadata> inputMetadata() {
         return inputMetadata;
     }
 
-    List<TensorMetadata> outputMetadata() {
+    @Override
+    public List<TensorMetadata> outputMetadata() {
         return outputMetadata;
     }
 
@@ -182,16 +185,9 @@ final class ModelSignature {
      * @throws InferenceException BAD_REQUEST for an unknown, missing or repeated input, a wrong datatype or shape,
      *     inputs of different row counts, or a wrong byte size; the message names what was expected and what came
      */
-    ValidRequest check(InferenceRequest request) {
-        Map<String, RequestTensor> given = new HashMap<>();
-        for (RequestTensor t : request.inputs()) {
-            if (!inputNames.contains(t.name())) {
-                throw bad("unknown input '" + t.name() + "'; expected " + inputNames);
-            }
-            if (given.put(t.name(), t) != null) {
-                throw bad("input '" + t.name() + "' is given twice");
-            }
-        }
+    @Override
+    public ValidRequest check(InferenceRequest request) {
+        Map<String, RequestTensor> given = byName(request, inputNames);
         int rows = -1;
         String rowsFrom = null;
         List<ByteBuffer> bytes = new ArrayList<>(inputs.size());
@@ -254,7 +250,27 @@ final class ModelSignature {
         return type + " " + Arrays.toString(t.shape());
     }
 
-    private static InferenceException bad(String message) {
+    /**
+     * {@return a request's tensors by name}
+     *
+     * @param names the model's input names
+     * @throws InferenceException BAD_REQUEST for a name not among them or given twice
+     */
+    static Map<String, RequestTensor> byName(InferenceRequest request, List<String> names) {
+        Map<String, RequestTensor> given = new HashMap<>();
+        for (RequestTensor t : request.inputs()) {
+            if (!names.contains(t.name())) {
+                throw bad("unknown input '" + t.name() + "'; expected " + names);
+            }
+            if (given.put(t.name(), t) != null) {
+                throw bad("input '" + t.name() + "' is given twice");
+            }
+        }
+        return given;
+    }
+
+    /** {@return the failure of a request that does not fit its model} */
+    static InferenceException bad(String message) {
         return new InferenceException(InferenceException.Kind.BAD_REQUEST, message);
     }
 }

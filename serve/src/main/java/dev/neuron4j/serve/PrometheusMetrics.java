@@ -47,6 +47,10 @@ final class PrometheusMetrics implements InferenceListener, MetricsEndpoint {
     private final Gauge inFlight = Gauge.builder().name("neuron_inference_executions_in_flight")
             .help("Executions running on a core").labelNames("model", "core").register(registry);
 
+    private final Counter bucketExecutions = Counter.builder().name("neuron_bucket_exec_count")
+            .help("Executions of a model of shape buckets, by the bucket they ran on").labelNames("model", "bucket")
+            .register(registry);
+
     private Histogram seconds(String name, String help) {
         return Histogram.builder().name(name).help(help).labelNames("model").classicOnly()
                 .classicUpperBounds(SECONDS_BUCKETS).register(registry);
@@ -83,6 +87,11 @@ final class PrometheusMetrics implements InferenceListener, MetricsEndpoint {
         batchSize.labelValues(model).observe(rows);
         pending.labelValues(model).set(queueDepth);
         this.inFlight.labelValues(model, Integer.toString(core)).set(inFlight);
+    }
+
+    @Override
+    public void bucketExecuted(String model, String bucket, int rows, int length) {
+        bucketExecutions.labelValues(model, bucket).inc();
     }
 
     @Override

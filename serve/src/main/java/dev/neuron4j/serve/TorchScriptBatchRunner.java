@@ -5,10 +5,9 @@ import dev.neuron4j.torch.TorchScriptModel;
 import dev.neuron4j.torch.TorchScriptResult;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * Runs batches of a TorchScript model: each input's rows are gathered ({@link BatchRows}) into a direct buffer of
@@ -25,8 +24,7 @@ final class TorchScriptBatchRunner implements BatchRunner {
 
     private final TorchScriptModel model;
     private final ModelSignature signature;
-    private final BlockingQueue<Slot> free;
-    private final int parallelism;
+    private final BatchSlots<Slot> slots;
     private final ByteBuffer zeros;
 
     /**
@@ -37,11 +35,11 @@ final class TorchScriptBatchRunner implements BatchRunner {
     TorchScriptBatchRunner(TorchScriptModel model, ModelSignature signature, List<Integer> cores) {
         this.model = model;
         this.signature = signature;
-        this.parallelism = cores.size();
-        this.free = new ArrayBlockingQueue<>(parallelism);
+        List<Slot> all = new ArrayList<>(cores.size());
         for (int core : cores) {
-            free.add(new Slot(core, inputBuffers(signature)));
+            all.add(new Slot(core, inputBuffers(signature)));
         }
+        this.slots = new BatchSlots<>(all);
         this.zeros = BatchRows.padding(signature);
     }
 
@@ -57,15 +55,12 @@ final class TorchScriptBatchRunner implements BatchRunner {
 
     @Override
     public int parallelism() {
-        return parallelism;
+        return slots.size();
     }
 
     @Override
     public List<InferenceResult> run(Batch batch) {
-        Slot slot = free.poll(); // the batcher runs at most parallelism() batches: one is free
-        if (slot == null) {
-            throw new IllegalStateException("more batches at once than the " + parallelism + " slot(s)");
-        }
+        Slot slot = slots.take();
         try {
             List<ValidRequest> running = batch.start(slot.core());
             if (running.isEmpty()) {
@@ -90,7 +85,7 @@ final class TorchScriptBatchRunner implements BatchRunner {
                 }
             }
         } finally {
-            free.add(slot);
+            slots.give(slot);
         }
     }
 

@@ -155,14 +155,16 @@ class ModelConfigTest {
         cases.put("{\"inputs\": [{\"name\": \"x\", \"dtype\": \"FP32\", \"shape\": [1]}]}", "f.json: inputs: "
                 + "unknown key 'dtype' in {\"name\":\"x\",\"dtype\":\"FP32\",\"shape\":[1]}; known keys: [name, datatype, "
                 + "shape]");
-        cases.put("{\"model_type\": \"bert\", \"neuron4j\": {\"queue_sizes\": 8}}", "f.json: unknown key "
-                + "'queue_sizes' in \"neuron4j\"; known keys: [name, max_batch_size, max_queue_delay, queue_size, "
-                + "request_timeout, cores, replicas, inputs, buckets, sequence_overflow]");
+        // The "neuron4j" object has one parser, the text module's: one list of keys.
+        cases.put("{\"model_type\": \"bert\", \"neuron4j\": {\"queue_sizes\": 8}}", "f.json: neuron4j: unknown "
+                + "key 'queue_sizes'; known keys: [inputs, buckets, sequence_overflow, max_batch_size, max_queue_delay, "
+                + "queue_size, request_timeout, cores, replicas]");
+        cases.put("{\"model_type\": \"bert\", \"neuron4j\": {\"inputs\": [\"input_ids\"], \"buckets\": [], "
+                + "\"queue_size\": 8}}", "f.json: neuron4j.buckets must list the compiled shapes, e.g. [{\"file\": "
+                + "\"model_b1_s128.pt\", \"batch_size\": 1, \"sequence_length\": 128}]");
         cases.put("{\"model_type\": \"bert\", \"neuron4j\": {\"inputs\": [\"input_ids\"], \"buckets\": ["
-                + "{\"file\": \"a.pt\", \"batch_size\": 1, \"sequence_length\": 32}, "
-                + "{\"file\": \"b.pt\", \"batch_size\": 8, \"sequence_length\": 32}]}}", "f.json: buckets holds 2 "
-                + "buckets; a model is served from one bucket file for now (several shape buckets are not served yet): "
-                + "keep one");
+                + "{\"file\": \"a.pt\", \"batch_size\": 1, \"sequence_length\": 32}], \"queue_size\": 0}}",
+                "f.json: Model 'm': queue_size must be at least 1, got 0");
         cases.put("{\"max_batch_size\": 8.5}", "f.json: max_batch_size must be a whole number, got 8.5");
         cases.put("{\"queue_size\": 99999999999}", "f.json: queue_size must be a whole number, got 99999999999");
         cases.put("{\"queue_size\": 0}", "f.json: Model 'm': queue_size must be at least 1, got 0");

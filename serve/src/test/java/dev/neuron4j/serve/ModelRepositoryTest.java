@@ -70,8 +70,9 @@ class ModelRepositoryTest {
         Path two = Files.createDirectories(dir.resolve("repo").resolve("two"));
         Files.write(two.resolve("x.neff"), new byte[1]);
         Files.write(two.resolve("y.pt"), new byte[1]);
-        assertMessage(dir.resolve("repo"), "must hold one model file (.neff or .pt), it holds 2: x.neff, y.pt (a "
-                + "folder of several bucket files is not served yet)");
+        assertMessage(dir.resolve("repo"), "must hold one model file (.neff or .pt), it holds 2: x.neff, y.pt ("
+                + "several bucket files are one model only in a text-classifier folder, with its tokenizer.json: "
+                + "docs/text.md)");
         Files.createDirectories(dir.resolve("empty-model"));
         IOException e = assertThrows(IOException.class, () -> ModelRepository.modelFolder(dir.resolve("empty-model")));
         assertTrue(e.getMessage().endsWith("must hold one model file (.neff or .pt), it holds 0"), e.getMessage());

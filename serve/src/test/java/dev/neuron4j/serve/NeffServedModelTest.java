@@ -301,7 +301,8 @@ class NeffServedModelTest {
         java.io.IOException two = assertThrows(java.io.IOException.class,
                 () -> NeffServedModel.loadFolder(runtime, folder, InferenceListener.NONE));
         assertEquals("Model folder " + folder + " must hold one model file (.neff or .pt), it holds 2: add.neff, "
-                + "other.neff (a folder of several bucket files is not served yet)",
+                + "other.neff (several bucket files are one model only in a text-classifier folder, with its "
+                + "tokenizer.json: docs/text.md)",
                 two.getMessage());
     }
 }

@@ -50,6 +50,15 @@ final class BucketSet implements AutoCloseable {
         return byRow;
     }
 
+    /** {@return the index (config.json's order) of the bucket a {@code [rows, length]} request runs on} */
+    int select(int rows, int length) {
+        Map<String, long[]> shapes = new HashMap<>();
+        for (String name : modelInputs) {
+            shapes.put(name, new long[] {rows, length});
+        }
+        return buckets.select(shapes).index();
+    }
+
     /** Closes every bucket's model. */
     @Override
     public void close() {

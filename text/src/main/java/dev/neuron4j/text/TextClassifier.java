@@ -178,16 +178,8 @@ public final class TextClassifier implements AutoCloseable {
      */
     public List<Classification> classify(List<String> texts) {
         List<String> all = List.copyOf(texts);
+        List<Encoding> natural = naturalEncodings(all);
         int maxLength = config.maxSequenceLength();
-        List<Encoding> natural = tokenizer.encode(all);
-        for (int i = 0; i < natural.size(); i++) {
-            int length = natural.get(i).length();
-            if (length > maxLength && config.sequenceOverflow() == SequenceOverflow.REFUSE) {
-                throw new IllegalArgumentException("Text " + i + " has " + length + " tokens, more than the largest "
-                        + "bucket's sequence length " + maxLength + " (" + largest() + "); sequence_overflow is "
-                        + "refuse");
-            }
-        }
         List<Classification> results = new ArrayList<>(all.size());
         int part = config.maxBatchSize();
         for (int from = 0; from < all.size(); from += part) {
@@ -199,6 +191,94 @@ public final class TextClassifier implements AutoCloseable {
             results.addAll(classifyPart(all.subList(from, to), length));
         }
         return results;
+    }
+
+    /**
+     * Tokenizes texts for one bucket run, as {@link #classify(List)} does: each to the longest text's length (at
+     * most the largest bucket's sequence length), padded with the tokenizer's pad id; longer texts are truncated
+     * or refused, as {@code sequence_overflow} says. For a caller that runs the buckets itself ({@link #logits}),
+     * e.g. a server that batches the texts of many requests.
+     *
+     * @param texts the texts, at most the largest bucket's batch size of them
+     * @return one encoding per text, all of the same length
+     * @throws IllegalArgumentException if a text is longer than the largest bucket and overflow is refused (the
+     *     message names the text's position, its length and the largest bucket), or there are no texts
+     * @throws IllegalStateException if the tokenizer is closed
+     */
+    public List<Encoding> tokenize(List<String> texts) {
+        List<String> all = List.copyOf(texts);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("no texts to tokenize");
+        }
+        int length = 0;
+        for (Encoding e : naturalEncodings(all)) {
+            length = Math.max(length, Math.min(e.length(), config.maxSequenceLength()));
+        }
+        return tokenizer.encode(all, length);
+    }
+
+    /** {@return each text's encoding at its own length, once none is refused for its length} */
+    private List<Encoding> naturalEncodings(List<String> texts) {
+        int maxLength = config.maxSequenceLength();
+        List<Encoding> natural = tokenizer.encode(texts);
+        for (int i = 0; i < natural.size(); i++) {
+            int length = natural.get(i).length();
+            if (length > maxLength && config.sequenceOverflow() == SequenceOverflow.REFUSE) {
+                throw new IllegalArgumentException("Text " + i + " has " + length + " tokens, more than the largest "
+                        + "bucket's sequence length " + maxLength + " (" + largest() + "); sequence_overflow is "
+                        + "refuse");
+            }
+        }
+        return natural;
+    }
+
+    /**
+     * Runs token ids on the smallest bucket that holds them, padded with each input's pad value.
+     *
+     * @param request per name of {@link TextModelConfig#inputs()}, {@code rows * length} values, row-major
+     * @param rows the rows, 1 to the largest bucket's batch size
+     * @param length the tokens per row, 1 to the largest bucket's sequence length
+     * @return the logits, {@code [rows][labels]}
+     * @throws IllegalArgumentException if no bucket holds {@code [rows, length]} or an input is missing
+     * @throws IllegalStateException if closed
+     */
+    public float[][] logits(Map<String, long[]> request, int rows, int length) {
+        return buckets.run(request, rows, length);
+    }
+
+    /**
+     * Names the bucket {@link #logits} runs {@code [rows, length]} on, without running it.
+     *
+     * @param rows the rows
+     * @param length the tokens per row
+     * @return its file name in the folder, e.g. {@code model_b8_s64.pt}
+     * @throws IllegalArgumentException if no bucket holds {@code [rows, length]}
+     */
+    public String bucketFile(int rows, int length) {
+        return config.buckets().get(buckets.select(rows, length)).file();
+    }
+
+    /**
+     * Turns one text's logits into its classification: the softmax, the most probable label.
+     *
+     * @param logits one logit per label
+     * @param tokens how many tokens the model read of the text
+     * @return the classification
+     * @throws IllegalStateException if there are not as many logits as labels
+     */
+    public Classification classification(float[] logits, int tokens) {
+        if (logits.length != labels.size()) {
+            throw new IllegalStateException("The model in " + folder + " returns " + logits.length + " logits per "
+                    + "text, but there are " + labels.size() + " labels " + labels);
+        }
+        double[] p = Softmax.of(logits);
+        int best = 0;
+        List<Double> probabilities = new ArrayList<>(p.length);
+        for (int i = 0; i < p.length; i++) {
+            probabilities.add(p[i]);
+            best = p[i] > p[best] ? i : best;
+        }
+        return new Classification(labels.get(best), p[best], probabilities, tokens);
     }
 
     /** Tokenizes a part to its longest text's length and runs it on one bucket. */
@@ -224,21 +304,6 @@ public final class TextClassifier implements AutoCloseable {
             results.add(classification(logits[r], encodings.get(r).tokenCount()));
         }
         return results;
-    }
-
-    private Classification classification(float[] logits, int tokens) {
-        if (logits.length != labels.size()) {
-            throw new IllegalStateException("The model in " + folder + " returns " + logits.length + " logits per "
-                    + "text, but there are " + labels.size() + " labels " + labels);
-        }
-        double[] p = Softmax.of(logits);
-        int best = 0;
-        List<Double> probabilities = new ArrayList<>(p.length);
-        for (int i = 0; i < p.length; i++) {
-            probabilities.add(p[i]);
-            best = p[i] > p[best] ? i : best;
-        }
-        return new Classification(labels.get(best), p[best], probabilities, tokens);
     }
 
     private String largest() {

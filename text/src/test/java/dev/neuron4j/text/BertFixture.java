@@ -14,14 +14,14 @@ import java.util.stream.Stream;
  * build: it is made again only when the script changes (its SHA-256 is kept beside the folder), since tracing
  * takes a few seconds.
  */
-final class BertFixture {
+public final class BertFixture {
     private static final String SCRIPT = "make_bert_fixture.py";
     private static Path folder;
 
     private BertFixture() {}
 
     /** {@return the model folder, made if missing or stale} Only when {@link Python#isAvailable()}. */
-    static synchronized Path folder() throws IOException {
+    public static synchronized Path folder() throws IOException {
         if (folder == null) {
             folder = make();
         }
@@ -32,7 +32,7 @@ final class BertFixture {
      * {@return the model folder, or null without Python} The tests of a class that uses it run with
      * {@link Python.Required}, which skips each with the reason.
      */
-    static Path folderIfPython() throws IOException {
+    public static Path folderIfPython() throws IOException {
         return Python.isAvailable() ? folder() : null;
     }
 

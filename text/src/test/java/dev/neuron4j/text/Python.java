@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link Required}: without python3 or its packages (torch, transformers, tokenizers) they are
  * skipped with the reason (.ci/run installs the packages).
  */
-final class Python {
+public final class Python {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String PACKAGES = "torch, transformers, tokenizers";
     private static String missing; // null until checked; "" when everything is there
@@ -30,12 +30,12 @@ final class Python {
     private Python() {}
 
     /** {@return the folder of the scripts} */
-    static Path scripts() {
+    public static Path scripts() {
         return Repo.file("text/src/test/python");
     }
 
     /** {@return whether python3 imports the packages} Checked once. */
-    static synchronized boolean isAvailable() {
+    public static synchronized boolean isAvailable() {
         if (missing == null) {
             missing = check();
         }
@@ -46,7 +46,7 @@ final class Python {
      * Skips each test of the class it extends (a JUnit assumption with the reason) unless python3 imports the
      * packages. Per test, not per class: a class skipped in {@code @BeforeAll} is reported as no test at all.
      */
-    static final class Required implements BeforeEachCallback {
+    public static final class Required implements BeforeEachCallback {
         @Override
         public void beforeEach(ExtensionContext context) {
             assumeTrue(isAvailable(), () -> missing);

@@ -35,12 +35,17 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code neuron4j demo}: the first command for a newcomer. Without a Neuron device it benchmarks an emulator
  * NEFF shaped like the BERT-base sentiment classifier served on inf2.xlarge, on every visible core, and says
- * plainly what emulated numbers mean; on an Inf2 host, {@code demo FILE} benchmarks a compiled NEFF.
+ * plainly what emulated numbers mean; on an Inf2 host, {@code demo FILE} benchmarks a compiled NEFF. Then its
+ * text part ({@link TextDemo}) classifies a few sentences with a random-weight BERT on libtorch, unless
+ * {@code --no-text}.
  */
 @Command(name = "demo", description = {"Benchmark a BERT-base-shaped model on every visible NeuronCore and "
         + "explain the report. Without a Neuron device this runs on the neuron4j emulator (about 30 s).",
         "On an Inf2/Trn host: neuron4j demo model.neff benchmarks your compiled NEFF on the hardware.",
-        "Ends with the cost per 1M inferences at inf2.xlarge's on-demand price (--instance, --price-per-hour)."})
+        "Then the cost per 1M inferences at inf2.xlarge's on-demand price (--instance, --price-per-hour), and a "
+                + "text part: a few sentences through a random-weight BERT on libtorch (CPU), labels and latencies "
+                + "(its model folder is made on first use with python3, torch and transformers; --no-text skips "
+                + "it)."})
 public final class DemoCommand extends BaseCommand {
     /** BERT-base on inf2.xlarge, batch 1 (AWS's published figures): about 1 ms per inference. */
     static final long EXEC_US = 1000;
@@ -62,6 +67,10 @@ public final class DemoCommand extends BaseCommand {
 
     @Mixin
     PriceOptions priceOptions;
+
+    @Option(names = "--no-text", description = "Skip the text part (sentences through a random-weight BERT on "
+            + "libtorch).")
+    boolean noText;
 
     @Override
     protected int execute() throws Exception {
@@ -113,6 +122,9 @@ public final class DemoCommand extends BaseCommand {
                 }
                 Files.deleteIfExists(tempDir);
             }
+        }
+        if (!noText) {
+            TextDemo.run(out, err());
         }
         return ExitCodes.OK;
     }

@@ -11,6 +11,7 @@ import dev.neuron4j.serve.NeffServedModel;
 import dev.neuron4j.serve.NeuronServer;
 import dev.neuron4j.serve.ServedModel;
 import dev.neuron4j.serve.TensorMetadata;
+import dev.neuron4j.serve.TextServedModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,13 +29,15 @@ import sun.misc.Signal;
  */
 @Command(name = "serve", description = "Serve models over HTTP with the KServe / Open Inference Protocol v2 REST "
         + "API, dynamic batching and Prometheus metrics (/metrics), until SIGINT or SIGTERM. PATH is a .neff or "
-        + "TorchScript (.pt) file, a model folder (one model file and an optional config.json) or a repository "
-        + "folder (one model folder per sub-folder). A TorchScript file records no shapes: declare its inputs in "
-        + "config.json (\"inputs\") or with --input. The options below apply to every model, over its config.json. Prints one line, "
-        + "'listening on http://HOST:PORT', when ready.")
+        + "TorchScript (.pt) file, a model folder (one model file and an optional config.json), a text-classifier "
+        + "folder (a tokenizer.json, config.json and one file per shape bucket: served as one model, with POST "
+        + "/predict {\"text\": ...}) or a repository folder (one model folder per sub-folder). A TorchScript file "
+        + "records no shapes: declare its inputs in config.json (\"inputs\") or with --input. The options below "
+        + "apply to every model, over its config.json. Prints one line, 'listening on http://HOST:PORT', when ready.")
 public final class ServeCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "PATH",
-            description = "A .neff or .pt file, a model folder or a repository folder.")
+            description = "A .neff or .pt file, a model folder (a text classifier's if it holds a tokenizer.json) "
+                    + "or a repository folder.")
     Path path;
 
     @Option(names = "--name", description = "The model's name (one model only; default: the file or folder name).")
@@ -90,10 +93,11 @@ public final class ServeCommand extends BaseCommand {
         }
         if (!inputs.isEmpty() && (entries.size() > 1 || !entries.get(0).torchScript())) {
             throw usageError("--input declares the inputs of one TorchScript file, but " + path + " holds "
-                    + (entries.size() > 1 ? entries.size() + " models" : "a NEFF, which records its own"));
+                    + (entries.size() > 1 ? entries.size() + " models" : entries.get(0).text() ? "a text model, "
+                    + "whose inputs are its buckets' token ids" : "a NEFF, which records its own"));
         }
-        if (entries.stream().anyMatch(ModelRepository.Entry::torchScript)) {
-            TorchFiles.requirePyTorch();
+        if (entries.stream().anyMatch(e -> e.torchScript() || e.text())) {
+            TorchFiles.requirePyTorch(); // a text model's buckets are TorchScript files, or its loader needs them
         }
         try (NeuronRuntime runtime = openRuntime()) {
             NeuronServer.Builder builder = NeuronServer.builder().host(host).port(port);
@@ -102,7 +106,9 @@ public final class ServeCommand extends BaseCommand {
             try {
                 for (ModelRepository.Entry entry : entries) {
                     ModelConfig config = withOptions(entry.config());
-                    models.add(entry.torchScript()
+                    models.add(entry.text()
+                            ? TextServedModel.load(runtime, entry.file(), config, builder.metricsListener())
+                            : entry.torchScript()
                             ? TorchFiles.serve(runtime, entry.file(), config, builder.metricsListener())
                             : NeffServedModel.load(runtime, entry.file(), config, builder.metricsListener()));
                 }

@@ -11,6 +11,10 @@ import dev.neuron4j.cli.Cli;
 import dev.neuron4j.cli.ExitCodes;
 import dev.neuron4j.testing.Repo;
 import dev.neuron4j.testkit.EmulatorNeff;
+import dev.neuron4j.text.BertFixture;
+import dev.neuron4j.text.Classification;
+import dev.neuron4j.text.Python;
+import dev.neuron4j.text.TextClassifier;
 import dev.neuron4j.torch.TorchTestModels;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./neuron4j serve} as a user runs it: one "listening on" line when ready, v2 infer answered, and on
- * SIGTERM a drain and exit 0.
+ * {@code ./neuron4j serve} as a user runs it: one "listening on" line when ready, v2 infer (or a text folder's
+ * /predict) answered, and on SIGTERM a drain and exit 0.
  */
 class ServeCommandTest {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:(\\d+))");
@@ -81,11 +85,62 @@ class ServeCommandTest {
         assertTrue(r.err().contains(expected), expected + " in\n" + r);
     }
 
+    @Test
+    void servesATextFolderAmongOtherModelsAndAnswersPredict(@TempDir Path dir) throws Exception {
+        assumeTrue(Python.isAvailable(), "python3 with torch and transformers makes the BERT fixture");
+        Path fixture = BertFixture.folder();
+        Path text = Files.createDirectories(dir.resolve("repo").resolve("sentiment"));
+        try (java.util.stream.Stream<Path> files = Files.list(fixture)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, text.resolve(f.getFileName()));
+            }
+        }
+        Path add = Files.createDirectories(dir.resolve("repo").resolve("add"));
+        EmulatorNeff.builder().name("add.neff").input("a", DataType.FLOAT32, 8, 4).input("b", DataType.FLOAT32, 8, 4)
+                .output("c", DataType.FLOAT32, 8, 4).op(EmulatorNeff.Op.ADD).writeTo(add.resolve("add.neff"));
+        Classification expected;
+        try (TextClassifier classifier = TextClassifier.load(fixture)) {
+            expected = classifier.classify("I loved this movie!");
+        }
+        serveAndStop(dir, (client, base) -> {
+            HttpResponse<String> predict = client.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"text\": \"I loved this movie!\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, predict.statusCode(), predict.body());
+            JsonNode answer = new ObjectMapper().readTree(predict.body());
+            assertEquals(expected.label(), answer.path("label").asText(), predict.body());
+            assertEquals(expected.confidence(), answer.path("confidence").asDouble(), 1e-4, predict.body());
+        }, dir.resolve("repo").toString(), "--replicas", "1");
+    }
+
+    /** What a test asks of the running server. */
+    private interface Exchange {
+        void check(HttpClient client, String base) throws Exception;
+    }
+
     /**
      * Runs {@code ./neuron4j serve ARGS --port 0} as a user would, infers a + b on model {@code name} (its output
      * {@code output}), then sends SIGTERM and checks the drain and exit 0.
      */
     private static void serveAddAndStop(Path dir, String name, String output, String... args) throws Exception {
+        serveAndStop(dir, (client, base) -> {
+            String body = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]},"
+                    + "{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[10,20,30,40]}]}";
+            HttpResponse<String> infer = client.send(HttpRequest.newBuilder(
+                    URI.create(base + "/v2/models/" + name + "/infer")).timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, infer.statusCode(), infer.body());
+            JsonNode c = new ObjectMapper().readTree(infer.body()).path("outputs").path(0);
+            assertEquals(output, c.path("name").asText(), infer.body());
+            assertEquals("[11.0,22.0,33.0,44.0]", c.path("data").toString(), infer.body());
+        }, args);
+    }
+
+    /**
+     * Runs {@code ./neuron4j serve ARGS --port 0} as a user would, checks readiness and {@code exchange}, then
+     * sends SIGTERM and checks the drain and exit 0.
+     */
+    private static void serveAndStop(Path dir, Exchange exchange, String... args) throws Exception {
         Cli.assumeEmulator();
         Path launcher = Repo.file("neuron4j");
         assumeTrue(Files.isExecutable(launcher), "no ./neuron4j launcher at " + launcher);
@@ -110,15 +165,7 @@ class ServeCommandTest {
             HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/v2/health/ready"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ready.statusCode());
-            String body = "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]},"
-                    + "{\"name\":\"b\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[10,20,30,40]}]}";
-            HttpResponse<String> infer = client.send(HttpRequest.newBuilder(
-                    URI.create(m.group(1) + "/v2/models/" + name + "/infer")).timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, infer.statusCode(), infer.body());
-            JsonNode c = new ObjectMapper().readTree(infer.body()).path("outputs").path(0);
-            assertEquals(output, c.path("name").asText(), infer.body());
-            assertEquals("[11.0,22.0,33.0,44.0]", c.path("data").toString(), infer.body());
+            exchange.check(client, m.group(1));
 
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "serve did not stop within 60 s of SIGTERM");

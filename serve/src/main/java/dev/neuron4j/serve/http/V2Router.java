@@ -6,6 +6,7 @@ import dev.neuron4j.serve.InferenceException;
 import dev.neuron4j.serve.InferenceResult;
 import dev.neuron4j.serve.ServedModel;
 import dev.neuron4j.serve.TensorMetadata;
+import dev.neuron4j.serve.TextServedModel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -25,6 +26,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,7 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(V2Router.class);
     /** With no deadline of its own a request has the model's request timeout; this is later than any. */
     private static final long NO_DEADLINE_NANOS = TimeUnit.DAYS.toNanos(365);
+    private static final byte[] HEALTH_OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<String, ServedModel> models;
     private final HttpTransport transport;
@@ -119,6 +122,17 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, exchange, metrics(ctx));
             return;
         }
+        if (p.length == 2 && p[1].equals("health")) {
+            allow(request, exchange, HttpMethod.GET);
+            respond(ctx, exchange, transport.isTakingRequests() && models.values().stream().allMatch(ServedModel::isReady)
+                    ? json(HttpResponseStatus.OK, HEALTH_OK) : ErrorResponses.of(ctx.alloc(), 503, "the server is not ready"));
+            return;
+        }
+        if (p.length == 2 && p[1].equals("predict")) {
+            allow(request, exchange, HttpMethod.POST);
+            predict(ctx, request, exchange, theTextModel());
+            return;
+        }
         if (p.length < 2 || !p[1].equals("v2")) {
             throw notFound(exchange);
         }
@@ -168,22 +182,72 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         } else if ("infer".equals(action)) {
             allow(request, exchange, HttpMethod.POST);
             infer(ctx, request, exchange, model);
+        } else if ("predict".equals(action)) {
+            allow(request, exchange, HttpMethod.POST);
+            if (!(model instanceof TextServedModel)) {
+                throw HttpError.notFound("model '" + model.name() + "' is not a text model (a folder with a "
+                        + "tokenizer.json): it takes /v2/models/" + model.name() + "/infer, not /predict");
+            }
+            predict(ctx, request, exchange, (TextServedModel) model);
         } else {
             throw notFound(exchange);
         }
     }
 
-    private void infer(ChannelHandlerContext ctx, FullHttpRequest request, Exchange exchange, ServedModel model) {
+    /** {@return the model {@code POST /predict} means: the one text model served} */
+    private TextServedModel theTextModel() {
+        List<String> text = new ArrayList<>();
+        for (ServedModel m : models.values()) {
+            if (m instanceof TextServedModel) {
+                text.add(m.name());
+            }
+        }
+        if (text.isEmpty()) {
+            throw HttpError.notFound("no text model is served (a model folder with a tokenizer.json); the server has "
+                    + models.keySet() + ", which take /v2/models/{name}/infer");
+        }
+        if (text.size() > 1) {
+            throw HttpError.badRequest("several text models are served " + text + ": POST /v2/models/{name}/predict");
+        }
+        return (TextServedModel) models.get(text.get(0));
+    }
+
+    private void predict(ChannelHandlerContext ctx, FullHttpRequest request, Exchange exchange,
+            TextServedModel model) {
+        ensureTakingRequests();
+        PredictCodec.Texts texts = PredictCodec.decode(request.content());
+        // Tokenized here on the event loop: microseconds of CPU per text, bounded by the body limit; the device
+        // is waited on by the model's own threads.
+        answer(ctx, exchange, model.name(), model.predict(texts.texts(), System.nanoTime() + NO_DEADLINE_NANOS),
+                results -> json(HttpResponseStatus.OK, PredictCodec.encode(texts, results)));
+    }
+
+    private void ensureTakingRequests() {
         if (!transport.isTakingRequests()) {
             throw HttpError.of(new InferenceException(InferenceException.Kind.UNAVAILABLE,
                     "the server is shutting down"));
         }
+    }
+
+    /** How an answer becomes its response, on the event loop. */
+    private interface Encoder<T> {
+        FullHttpResponse encode(T result) throws IOException;
+    }
+
+    private void infer(ChannelHandlerContext ctx, FullHttpRequest request, Exchange exchange, ServedModel model) {
+        ensureTakingRequests();
         ByteBuf body = request.content();
         int jsonLength = BinaryTensorData.jsonLength(request.headers().get(BinaryTensorData.HEADER),
                 body.readableBytes());
         V2JsonCodec.DecodedInfer decoded = V2JsonCodec.decode(model, body, jsonLength,
                 System.nanoTime() + NO_DEADLINE_NANOS);
-        CompletableFuture<InferenceResult> answer = model.infer(decoded.request());
+        answer(ctx, exchange, model.name(), model.infer(decoded.request()),
+                result -> inferResponse(ctx, model, decoded, result));
+    }
+
+    /** Answers from a model's future: back on the channel's event loop, cancelled if the client goes away. */
+    private <T> void answer(ChannelHandlerContext ctx, Exchange exchange, String modelName,
+            CompletableFuture<T> answer, Encoder<T> encoder) {
         // A client that closes its connection no longer waits: its request leaves the model's queue.
         ChannelFutureListener cancel = closed -> answer.cancel(false);
         ctx.channel().closeFuture().addListener(cancel);
@@ -192,10 +256,10 @@ final class V2Router extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.channel().closeFuture().removeListener(cancel);
             FullHttpResponse response;
             try {
-                response = error == null ? inferResponse(ctx, model, decoded, result)
+                response = error == null ? encoder.encode(result)
                         : error instanceof CancellationException ? cancelled(ctx) : failure(ctx, error);
             } catch (RuntimeException | IOException e) {
-                LOG.error("Failed to encode the answer of model '{}'", model.name(), e);
+                LOG.error("Failed to encode the answer of model '{}'", modelName, e);
                 response = ErrorResponses.of(ctx.alloc(), 500, "internal error: " + e);
             }
             respond(ctx, exchange, response);
