@@ -76,6 +76,7 @@ public final class TorchScriptServedModel extends BatchedModel {
         }
         TorchScriptModel model = TorchScriptModel.load(file, declared);
         try {
+            TorchThreads.shareCpus(config.name(), cores.size());
             ModelSignature signature = ModelSignature.of(config.name(), model.inputs(), probeOutputs(model),
                     config.maxBatchSize());
             DynamicBatcher batcher = DynamicBatcher.start(config, signature.maxRows(),

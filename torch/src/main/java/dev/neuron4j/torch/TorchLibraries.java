@@ -105,6 +105,36 @@ public final class TorchLibraries {
     }
 
     /**
+     * Sets libtorch's intra-op threads and OpenBLAS's threads (libtorch's BLAS here: matrix products run on its
+     * own thread pool), for the whole process ({@code torch.set_num_threads}, {@code blas_set_num_threads}): the
+     * threads one call may use for one operator. Loads libtorch first. Calls that run concurrently from several threads each
+     * use up to this many, so a server with N concurrent calls on C CPUs wants about C / N to avoid
+     * oversubscription (OpenMP threads spinning against each other).
+     *
+     * @param threads one or more
+     * @throws IllegalArgumentException if {@code threads} is less than 1
+     * @throws TorchLibraryException as {@link #load()}
+     */
+    public static synchronized void setIntraOpThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("intra-op threads must be 1 or more, not " + threads);
+        }
+        load();
+        org.bytedeco.pytorch.global.torch.set_num_threads(threads);
+        org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(threads);
+    }
+
+    /**
+     * {@return libtorch's intra-op threads ({@code torch.get_num_threads}); loads libtorch first}
+     *
+     * @throws TorchLibraryException as {@link #load()}
+     */
+    public static synchronized int intraOpThreads() {
+        load();
+        return org.bytedeco.pytorch.global.torch.get_num_threads();
+    }
+
+    /**
      * {@return the torch-neuronx plugin loaded by {@link #load()}, or empty if none was configured (or
      * {@link #load()} has not run yet)}
      */
