@@ -78,7 +78,7 @@ public final class TextServedModel extends BatchedModel {
                         + " is more than the largest batch bucket's " + text.maxBatchSize() + " (" + largest + ")");
             }
             List<Integer> cores = config.placement(runtime.visibleCores());
-            if (text.buckets().stream().anyMatch(b -> !b.file().endsWith(".neff"))) {
+            if (text.buckets().stream().anyMatch(b -> !b.isNeff())) {
                 TorchThreads.shareCpus(config.name(), cores.size()); // TorchScript buckets: libtorch is loaded
             }
             BucketedSignature signature = new BucketedSignature(config.name(), text.inputs(),

@@ -39,7 +39,7 @@ final class BucketLoader {
         try {
             for (TextModelConfig.BucketFile b : config.buckets()) {
                 Path file = folder.resolve(b.file());
-                if (file.getFileName().toString().endsWith(".neff")) {
+                if (b.isNeff()) {
                     Model model = loadNeff(file, runtime);
                     loaded.add(model);
                     modelInputs = neffInputs(file, model, b, config.inputs());

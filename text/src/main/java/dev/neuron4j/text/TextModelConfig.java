@@ -60,7 +60,12 @@ public record TextModelConfig(List<String> labels, List<String> inputs, List<Buc
      * @param batchSize the batch dimension it was compiled for
      * @param sequenceLength the sequence dimension it was compiled for
      */
-    public record BucketFile(String file, int batchSize, int sequenceLength) {}
+    public record BucketFile(String file, int batchSize, int sequenceLength) {
+        /** {@return whether the file is a NEFF (run through the Neuron runtime); otherwise it is TorchScript} */
+        public boolean isNeff() {
+            return file.endsWith(".neff");
+        }
+    }
 
     /**
      * Creates a config (lists and map copied).
